@@ -1,0 +1,123 @@
+"""The one session-analysis function: readings → CSAR-2 features → inference → stored records.
+
+Shared by the API (synchronous answers), the Bytewax pipeline and batch workers; only the
+`infer` callable differs (Triton in production, in-process torch in model tests).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from evwatch.domain.meter_values import StoredReading
+from evwatch.domain.sessions import AnalysisRecord, AnomalyRecord, SessionRecord
+from models.csar2.postprocess import interpret
+from models.csar2.preprocess import prepare
+from models.csar2.schema import Csar2Result, Reading, SessionContext
+
+BatchInfer = Callable[[Mapping[str, np.ndarray]], dict[str, np.ndarray]]
+
+MIN_READINGS = 3
+# Categories where the customer is billed for energy that was not (or differently) delivered.
+BILLING_CATEGORIES = frozenset(
+    {"KWH_DECREASE", "KWH_JUMP", "ENERGY_PIT", "ENERGY_STALL", "PHANTOM_ENERGY", "POWER_ENERGY_MISMATCH"}
+)
+INCIDENT_SCORE = 0.9
+_NAMESPACE = uuid.UUID("7f1c0f6e-4d1b-4b8e-9a53-5a2f1e0c9d11")
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSnapshot:
+    """A session with every stored reading, ready to analyse."""
+
+    session: SessionRecord
+    readings: Sequence[StoredReading]
+
+
+def _number(metadata: Mapping[str, Any], key: str) -> float | None:
+    value = metadata.get(key)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def session_context(metadata: Mapping[str, Any]) -> SessionContext:
+    """The metadata keys the model uses; values of the wrong type are ignored, not fatal."""
+    current = metadata.get("currentType")
+    return SessionContext(
+        max_power_kw=_number(metadata, "maxPowerKw"),
+        charging_profile_limit_kw=_number(metadata, "chargingProfileLimitKw"),
+        battery_capacity_kwh=_number(metadata, "batteryCapacityKwh"),
+        target_soc=_number(metadata, "targetSoc"),
+        current_type=current.upper() if isinstance(current, str) else None,
+    )
+
+
+def model_readings(readings: Sequence[StoredReading]) -> list[Reading]:
+    """Stored readings as the model's plain `Reading`s (epoch seconds)."""
+    return [Reading(r.timestamp.timestamp(), r.measurand, r.value, r.phase, r.reconstructed) for r in readings]
+
+
+def inference_id(snapshot: SessionSnapshot, model_version: str) -> str:
+    """Deterministic id: same session, same readings, same model → same row."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{snapshot.session.tenant_id}\x00{snapshot.session.session_id}\x00{model_version}".encode())
+    for r in snapshot.readings:
+        digest.update(struct.pack("<dd", r.timestamp.timestamp(), r.value))
+        digest.update(r.measurand.encode())
+    return str(uuid.uuid5(_NAMESPACE, digest.hexdigest()))
+
+
+def _ts(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
+
+
+def to_record(snapshot: SessionSnapshot, result: Csar2Result, analyzed_at: datetime) -> AnalysisRecord:
+    """Map a model result onto the stored analysis record (isRecurring is decided by the caller)."""
+    session = snapshot.session
+    anomalies = tuple(
+        AnomalyRecord(f.category, f.start_unit, f.end_unit, _ts(f.start_ts), _ts(f.end_ts), f.score, f.confidence)
+        for f in result.findings
+    )
+    incident = result.is_anomaly and (
+        any(a.category in BILLING_CATEGORIES for a in anomalies) or result.anomaly_score >= INCIDENT_SCORE
+    )
+    return AnalysisRecord(
+        tenant_id=session.tenant_id,
+        session_id=session.session_id,
+        inference_id=inference_id(snapshot, result.model_version),
+        charging_station_id=session.charging_station_id,
+        connector_id=session.connector_id,
+        analyzed_at=analyzed_at,
+        anomaly_score=float(result.anomaly_score),
+        is_anomaly=bool(result.is_anomaly),
+        anomaly_confidence=float(result.anomaly_confidence),
+        is_incident=incident,
+        is_recurring=False,
+        soc_reconstructed=result.soc_reconstructed,
+        reading_count=len(snapshot.readings),
+        unit_seconds=float(result.unit_seconds),
+        model_version=result.model_version,
+        anomalies=anomalies,
+        reconstructed_soc=tuple((_ts(ts), float(v)) for ts, v in result.reconstructed_soc),
+    )
+
+
+def analyse(snapshots: Sequence[SessionSnapshot], infer: BatchInfer, analyzed_at: datetime) -> list[AnalysisRecord]:
+    """Analyse sessions with at least 3 readings in one batched inference; others are skipped."""
+    ready = [s for s in snapshots if len(s.readings) >= MIN_READINGS]
+    if not ready:
+        return []
+    prepared = [prepare(model_readings(s.readings), session_context(s.session.metadata)) for s in ready]
+    batch = {name: np.stack([p.inputs[name] for p in prepared]) for name in prepared[0].inputs}
+    outputs = infer(batch)
+    records = []
+    for i, (snapshot, prep) in enumerate(zip(ready, prepared, strict=True)):
+        result = interpret(prep, {name: value[i] for name, value in outputs.items()})
+        records.append(to_record(snapshot, result, analyzed_at))
+    return records

@@ -1,0 +1,173 @@
+"""Typed configuration: one `Settings` object read from the environment once and passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+
+class Topics(msgspec.Struct, frozen=True, kw_only=True):
+    """Kafka topic names."""
+
+    meter_values: str = "evwatch.meter-values"
+    station_status: str = "evwatch.station-status"
+    batches: str = "evwatch.batches"
+    dead_letter: str = "evwatch.dead-letter"
+    events: str = "evwatch.events"
+
+    def all(self) -> tuple[str, ...]:
+        """Every topic evwatch creates at start."""
+        return (self.meter_values, self.station_status, self.batches, self.dead_letter, self.events)
+
+
+class KafkaSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """Where the broker is, and whether evwatch starts a local one."""
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    start_local: bool = True
+    controller_port: int = 9093
+    partitions: int = 4
+    topics: Topics = Topics()
+
+    @property
+    def port(self) -> int:
+        """Port of the first bootstrap server (the local broker listens there)."""
+        return int(self.bootstrap_servers.split(",")[0].rsplit(":", 1)[1])
+
+
+class TritonSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """Triton endpoint, and whether evwatch starts the bundled CPU tritonserver."""
+
+    host: str = "127.0.0.1"
+    grpc_port: int = 8001
+    http_port: int = 8002
+    start_local: bool = True
+    request_timeout_s: float = 30.0
+
+    @property
+    def grpc_url(self) -> str:
+        """host:port for tritonclient.grpc."""
+        return f"{self.host}:{self.grpc_port}"
+
+    @property
+    def http_url(self) -> str:
+        """host:port for tritonclient.http."""
+        return f"{self.host}:{self.http_port}"
+
+
+class ClickHouseSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """`chdb://<path>` for the embedded engine or `http(s)://...` for a ClickHouse server."""
+
+    dsn: str = ""
+    database: str = "evwatch"
+
+
+class ApiSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """HTTP API binding and limits."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # A long real session (50,000 meter values at ~150 bytes each) must fit.
+    max_body_bytes: int = 16 * 1024 * 1024
+
+
+class PipelineSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """Bytewax dataflow knobs."""
+
+    enabled: bool = True
+    snapshot_interval_s: float = 5.0
+    # A session is re-analysed at most this often while readings keep arriving.
+    analysis_debounce_s: float = 2.0
+    # A session with no reading for this long (event time) is closed and analysed a last time.
+    session_gap_s: float = 3600.0
+    batch_size: int = 500
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything evwatch needs to run, with the embedded defaults."""
+
+    var_dir: Path = Path("var")
+    kafka: KafkaSettings = KafkaSettings()
+    triton: TritonSettings = TritonSettings()
+    clickhouse: ClickHouseSettings = ClickHouseSettings()
+    api: ApiSettings = ApiSettings()
+    pipeline: PipelineSettings = PipelineSettings()
+
+    @property
+    def clickhouse_dsn(self) -> str:
+        """The configured DSN, or the embedded chDB path under `var_dir`."""
+        return self.clickhouse.dsn or f"chdb://{(self.var_dir / 'chdb').resolve()}"
+
+    @property
+    def model_repository(self) -> Path:
+        """Where `evwatch models export` writes the Triton model repository."""
+        return self.var_dir / "model-repository"
+
+    @property
+    def recovery_dir(self) -> Path:
+        """Bytewax recovery database (source offsets and operator state)."""
+        return self.var_dir / "bytewax-recovery"
+
+
+def _flag(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    msg = f"expected a boolean (true/false), got {value!r}"
+    raise ValueError(msg)
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read `EVWATCH_*` variables over the defaults; the only place the environment is read."""
+    env = os.environ if env is None else env
+    d = Settings()
+
+    def get(name: str, default: str) -> str:
+        return env.get(f"EVWATCH_{name}", default)
+
+    kafka = KafkaSettings(
+        bootstrap_servers=get("KAFKA_BOOTSTRAP_SERVERS", d.kafka.bootstrap_servers),
+        start_local=_flag(get("KAFKA_START_LOCAL", str(d.kafka.start_local))),
+        controller_port=int(get("KAFKA_CONTROLLER_PORT", str(d.kafka.controller_port))),
+        partitions=int(get("KAFKA_PARTITIONS", str(d.kafka.partitions))),
+        topics=Topics(
+            meter_values=get("TOPIC_METER_VALUES", d.kafka.topics.meter_values),
+            station_status=get("TOPIC_STATION_STATUS", d.kafka.topics.station_status),
+            batches=get("TOPIC_BATCHES", d.kafka.topics.batches),
+            dead_letter=get("TOPIC_DEAD_LETTER", d.kafka.topics.dead_letter),
+            events=get("TOPIC_EVENTS", d.kafka.topics.events),
+        ),
+    )
+    triton = TritonSettings(
+        host=get("TRITON_HOST", d.triton.host),
+        grpc_port=int(get("TRITON_GRPC_PORT", str(d.triton.grpc_port))),
+        http_port=int(get("TRITON_HTTP_PORT", str(d.triton.http_port))),
+        start_local=_flag(get("TRITON_START_LOCAL", str(d.triton.start_local))),
+        request_timeout_s=float(get("TRITON_TIMEOUT_S", str(d.triton.request_timeout_s))),
+    )
+    return Settings(
+        var_dir=Path(get("VAR_DIR", str(d.var_dir))),
+        kafka=kafka,
+        triton=triton,
+        clickhouse=ClickHouseSettings(
+            dsn=get("CLICKHOUSE_DSN", d.clickhouse.dsn),
+            database=get("CLICKHOUSE_DATABASE", d.clickhouse.database),
+        ),
+        api=ApiSettings(
+            host=get("API_HOST", d.api.host),
+            port=int(get("API_PORT", str(d.api.port))),
+            max_body_bytes=int(get("API_MAX_BODY_BYTES", str(d.api.max_body_bytes))),
+        ),
+        pipeline=PipelineSettings(
+            enabled=_flag(get("PIPELINE_ENABLED", str(d.pipeline.enabled))),
+            snapshot_interval_s=float(get("PIPELINE_SNAPSHOT_S", str(d.pipeline.snapshot_interval_s))),
+            analysis_debounce_s=float(get("PIPELINE_DEBOUNCE_S", str(d.pipeline.analysis_debounce_s))),
+            session_gap_s=float(get("PIPELINE_SESSION_GAP_S", str(d.pipeline.session_gap_s))),
+            batch_size=int(get("PIPELINE_BATCH_SIZE", str(d.pipeline.batch_size))),
+        ),
+    )

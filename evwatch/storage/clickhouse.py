@@ -1,0 +1,33 @@
+"""ClickHouse client factory: chDB in-process (`chdb://path`) or a server (`http(s)://...`)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import clickhouse_connect
+from clickhouse_connect.driver.client import Client
+
+from evwatch.config import Settings
+
+log = logging.getLogger("evwatch.storage")
+
+
+def connect(settings: Settings) -> Client:
+    """Open a client on the configured DSN, creating the evwatch database if needed."""
+    dsn = settings.clickhouse_dsn
+    if dsn.startswith("chdb://") and dsn != "chdb://memory":
+        Path(dsn.removeprefix("chdb://")).mkdir(parents=True, exist_ok=True)
+    database = settings.clickhouse.database
+    clickhouse_connect.get_client(dsn=dsn).command(f"CREATE DATABASE IF NOT EXISTS `{database}`")
+    # tz_mode="aware" so DateTime64(3, 'UTC') columns come back as tz-aware datetimes.
+    return clickhouse_connect.get_client(dsn=dsn, database=database, tz_mode="aware")
+
+
+def ping(client: Client) -> bool:
+    """True when the engine answers a trivial query."""
+    try:
+        return client.command("SELECT 1") == 1
+    except Exception:  # noqa: BLE001 - any failure means "not reachable" for /ready
+        log.debug("ClickHouse ping failed", exc_info=True)
+        return False

@@ -1,0 +1,75 @@
+"""Numbered SQL migrations under `infra/clickhouse/`, applied in order and recorded once."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from clickhouse_connect.driver.client import Client
+
+log = logging.getLogger("evwatch.storage.migrations")
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "infra" / "clickhouse"
+_NAME = re.compile(r"^(?P<version>\d{4})_(?P<name>[a-z0-9_]+)\.sql$")
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One numbered migration file."""
+
+    version: int
+    name: str
+    path: Path
+
+    def statements(self) -> list[str]:
+        """The file's statements, split on `;` at line ends, comments dropped."""
+        lines = [ln for ln in self.path.read_text().splitlines() if not ln.strip().startswith("--")]
+        body = "\n".join(lines)
+        return [s.strip() for s in re.split(r";\s*(?:\n|$)", body) if s.strip()]
+
+
+def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """All migration files, ordered by version; refuses duplicate versions."""
+    found: dict[int, Migration] = {}
+    for path in sorted(directory.glob("*.sql")):
+        match = _NAME.match(path.name)
+        if not match:
+            continue
+        version = int(match.group("version"))
+        if version in found:
+            msg = f"two migrations share version {version:04d}: {found[version].path.name}, {path.name}"
+            raise ValueError(msg)
+        found[version] = Migration(version, match.group("name"), path)
+    return [found[v] for v in sorted(found)]
+
+
+def _ensure_table(client: Client) -> None:
+    client.command(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version UInt32, name String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)) "
+        "ENGINE = ReplacingMergeTree(applied_at) ORDER BY version"
+    )
+
+
+def applied_versions(client: Client) -> set[int]:
+    """Versions already recorded in `schema_migrations`."""
+    _ensure_table(client)
+    return {int(row[0]) for row in client.query("SELECT version FROM schema_migrations FINAL").result_rows}
+
+
+def migrate(client: Client, *, dry_run: bool = False, directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """Apply pending migrations in order; returns what was (or, with dry_run, would be) applied."""
+    done = applied_versions(client)
+    pending = [m for m in discover(directory) if m.version not in done]
+    for migration in pending:
+        if dry_run:
+            for statement in migration.statements():
+                print(f"-- {migration.path.name}\n{statement};")
+            continue
+        log.info("applying migration %04d_%s", migration.version, migration.name)
+        for statement in migration.statements():
+            client.command(statement)
+        client.insert("schema_migrations", [[migration.version, migration.name]], column_names=["version", "name"])
+    return pending

@@ -1,0 +1,61 @@
+"""SQL for the tenant family: tenants and API keys."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from clickhouse_connect.driver.client import Client
+
+from evwatch.domain.api_keys import ApiKeyRecord, NewKey
+
+
+def _version() -> int:
+    return time.time_ns()
+
+
+def upsert_tenant(client: Client, tenant_id: str, name: str, created_at: datetime) -> None:
+    """Create or rename a tenant."""
+    client.insert(
+        "tenants",
+        [[tenant_id, name, created_at, _version()]],
+        column_names=["tenant_id", "name", "created_at", "version"],
+    )
+
+
+def count_api_keys(client: Client) -> int:
+    """Number of API keys across all tenants (0 means a fresh database)."""
+    return int(client.command("SELECT count() FROM api_keys FINAL"))
+
+
+def insert_api_key(
+    client: Client,
+    tenant_id: str,
+    key: NewKey,
+    role: str,
+    description: str | None,
+    created_at: datetime,
+    expires_at: datetime | None,
+) -> None:
+    """Store a new key (hash only)."""
+    client.insert(
+        "api_keys",
+        [[tenant_id, key.key_id, key.hash, key.prefix, role, description, created_at, expires_at, None, None, _version()]],
+        column_names=[
+            "tenant_id", "key_id", "key_hash", "key_prefix", "role", "description",
+            "created_at", "expires_at", "last_used_at", "revoked_at", "version",
+        ],
+    )
+
+
+def find_api_key(client: Client, key_hash: str) -> ApiKeyRecord | None:
+    """The key with this hash, whatever its tenant, or None."""
+    rows = client.query(
+        "SELECT tenant_id, key_id, role, expires_at, revoked_at FROM api_keys FINAL "
+        "WHERE key_hash = {h:String} LIMIT 1",
+        parameters={"h": key_hash},
+    ).result_rows
+    if not rows:
+        return None
+    tenant_id, key_id, role, expires_at, revoked_at = rows[0]
+    return ApiKeyRecord(tenant_id, key_id, role, expires_at, revoked_at)

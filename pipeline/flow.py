@@ -1,0 +1,130 @@
+"""The evwatch dataflow: meter values from Kafka → validate → store → debounce → CSAR-2 → store.
+
+    meter_values_in → parse ─┬─ dead letters → dead_letter_out (evwatch.dead-letter)
+                             └─ valid ─┬─ (API-originated: already stored and analysed by the API)
+                                       │                                   └→ station steps (when present)
+                                       └─ store_readings → key_by_session → debounce → analyse → events_out
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import bytewax.operators as op
+import msgspec
+from bytewax.connectors.kafka import KafkaSink, KafkaSinkMessage, KafkaSource, KafkaSourceMessage
+from bytewax.dataflow import Dataflow
+from confluent_kafka import OFFSET_BEGINNING
+
+from evwatch.config import Settings
+from evwatch.domain.sessions import AnalysisRecord
+from evwatch.session_service import IncomingMessage, SessionService
+from pipeline.dead_letter import DEAD_LETTERS, DeadLetter
+from pipeline.kafka_source import StoppableKafkaSource
+from pipeline.meter_values import parse
+
+log = logging.getLogger("evwatch.pipeline")
+
+_KEY_SEP = "\x1f"
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineDeps:
+    """What the dataflow needs from outside: settings, the session service, a stop signal."""
+
+    settings: Settings
+    sessions: SessionService
+    stop: threading.Event
+
+
+class AnalysedEvent(msgspec.Struct, rename="camel", kw_only=True):
+    """`session.analyzed` event on `evwatch.events`."""
+
+    type: str
+    tenant_id: str
+    session_id: str
+    charging_station_id: str
+    is_anomaly: bool
+    anomaly_score: float
+    categories: list[str]
+    analyzed_at: str
+
+
+def _parse_batch(messages: list[KafkaSourceMessage[bytes | None, bytes | None]]) -> Iterable[IncomingMessage | DeadLetter]:
+    return [parse(m.topic or "", m.partition or 0, m.offset or 0, m.key, m.value) for m in messages]
+
+
+def _to_dead_letter_message(dead: DeadLetter) -> KafkaSinkMessage[bytes | None, bytes | None]:
+    DEAD_LETTERS.labels(topic=dead.topic, reason=dead.kind).inc()
+    log.warning("dead-lettered %s[%d]@%d: %s", dead.topic, dead.partition, dead.offset, dead.reason)
+    return KafkaSinkMessage(key=dead.key, value=dead.value, headers=dead.headers())
+
+
+def _event_message(record: AnalysisRecord) -> KafkaSinkMessage[bytes | None, bytes | None]:
+    event = AnalysedEvent(
+        type="session.analyzed", tenant_id=record.tenant_id, session_id=record.session_id,
+        charging_station_id=record.charging_station_id, is_anomaly=record.is_anomaly,
+        anomaly_score=record.anomaly_score, categories=sorted({a.category for a in record.anomalies}),
+        analyzed_at=record.analyzed_at.isoformat(),
+    )
+    key = f"{record.tenant_id}/{record.session_id}".encode()
+    return KafkaSinkMessage(key=key, value=msgspec.json.encode(event))
+
+
+def build_flow(deps: PipelineDeps) -> Dataflow:
+    """Assemble the dataflow over the configured topics."""
+    settings = deps.settings
+    kafka = settings.kafka
+    brokers = [kafka.bootstrap_servers]
+    flow = Dataflow("evwatch")
+
+    source = StoppableKafkaSource(
+        KafkaSource(brokers, [kafka.topics.meter_values], tail=True, starting_offset=OFFSET_BEGINNING,
+                    batch_size=settings.pipeline.batch_size),
+        deps.stop,
+    )
+    raw = op.input("meter_values_in", flow, source)
+    parsed = op.flat_map_batch("parse", raw, _parse_batch)
+    split = op.branch("split_dead_letters", parsed, lambda item: isinstance(item, IncomingMessage))
+    dead = op.map("dead_letter_message", split.falses, _to_dead_letter_message)
+    op.output("dead_letter_out", dead, KafkaSink(brokers, kafka.topics.dead_letter))
+
+    valid = split.trues
+    _add_station_steps(flow, valid, deps)
+
+    # The API stores and analyses what it accepts before it republishes it here.
+    from_backends = op.filter("from_backends", valid, lambda item: item.message.op is None)
+    touched = op.flat_map_batch("store_readings", from_backends, deps.sessions.ingest)
+    keyed = op.key_on("key_by_session", touched, lambda key: f"{key[0]}{_KEY_SEP}{key[1]}")
+    debounced = op.collect(
+        "debounce", keyed, timeout=timedelta(seconds=settings.pipeline.analysis_debounce_s), max_size=1_000_000
+    )
+    analysed = op.flat_map_batch("analyse", debounced, lambda batch: _analyse(deps.sessions, batch))
+    events = op.map("analysed_event", analysed, _event_message)
+    op.output("events_out", events, KafkaSink(brokers, kafka.topics.events))
+    return flow
+
+
+def _analyse(service: SessionService, batch: list[tuple[str, list[tuple[str, str]]]]) -> list[AnalysisRecord]:
+    by_tenant: dict[str, list[str]] = {}
+    for key, _ in batch:
+        tenant_id, session_id = key.split(_KEY_SEP, 1)
+        by_tenant.setdefault(tenant_id, []).append(session_id)
+    records: list[AnalysisRecord] = []
+    for tenant_id, session_ids in by_tenant.items():
+        records.extend(service.analyse_sessions(tenant_id, session_ids))
+    return records
+
+
+def _add_station_steps(flow: Dataflow, valid: op.Stream[IncomingMessage], deps: PipelineDeps) -> None:
+    """Station-day windows live in `pipeline.station_steps` (one stream for API and backends)."""
+    if importlib.util.find_spec("pipeline.station_steps") is None:
+        return
+    from pipeline import station_steps
+
+    station_steps.add_station_steps(flow, valid, deps)

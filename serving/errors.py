@@ -1,0 +1,100 @@
+"""The one place where errors become HTTP responses with the contract's `Error` body."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from evwatch.domain.errors import Conflict, FieldProblem, InvalidInput, MalformedInput, NotFound, Unavailable
+
+log = logging.getLogger("evwatch.api")
+
+_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    409: "conflict", 413: "payload_too_large", 422: "validation_error", 429: "rate_limited",
+    500: "internal_error", 503: "service_unavailable",
+}
+
+
+class ErrorBody(msgspec.Struct):
+    """The contract's Error schema."""
+
+    status: int
+    code: str
+    message: str
+    details: dict[str, Any] | None
+
+
+def error_response(status: int, message: str, details: dict[str, Any] | None = None) -> Response[ErrorBody]:
+    """An Error body with the given status."""
+    return Response(ErrorBody(status, _CODES.get(status, "error"), message, details), status_code=status)
+
+
+def _fields(problems: list[FieldProblem]) -> dict[str, Any]:
+    return {"fields": [{"field": p.field, "message": p.message} for p in problems]}
+
+
+def _invalid(_: Request[Any, Any, Any], exc: InvalidInput) -> Response[ErrorBody]:
+    return error_response(422, str(exc), _fields(exc.problems))
+
+
+def _malformed(_: Request[Any, Any, Any], exc: MalformedInput) -> Response[ErrorBody]:
+    return error_response(400, str(exc))
+
+
+def _not_found(_: Request[Any, Any, Any], exc: NotFound) -> Response[ErrorBody]:
+    return error_response(404, str(exc))
+
+
+def _conflict(_: Request[Any, Any, Any], exc: Conflict) -> Response[ErrorBody]:
+    return error_response(409, str(exc))
+
+
+def _unavailable(_: Request[Any, Any, Any], exc: Unavailable) -> Response[ErrorBody]:
+    log.warning("dependency unavailable: %s", exc)
+    return error_response(503, str(exc))
+
+
+def _validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[ErrorBody]:
+    # Litestar raises this for path/query parameters; the contract reports those as 422.
+    problems = [
+        FieldProblem(str(item.get("key") or item.get("source") or "$"), str(item.get("message", "is invalid")))
+        for item in (exc.extra if isinstance(exc.extra, list) else [])
+        if isinstance(item, dict)
+    ]
+    message = "; ".join(f"{p.field}: {p.message}" for p in problems) or str(exc.detail)
+    return error_response(422, message, _fields(problems) if problems else None)
+
+
+def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorBody]:
+    status = exc.status_code
+    message = exc.detail
+    if status == 413:
+        message = f"Request body exceeds the allowed size: {exc.detail}"
+    elif isinstance(exc, NotAuthorizedException):
+        message = exc.detail or "Missing or invalid bearer token."
+    elif isinstance(exc, PermissionDeniedException):
+        message = exc.detail or "Forbidden."
+    return error_response(status, message)
+
+
+def _unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
+    log.exception("unhandled error", exc_info=exc)
+    return error_response(HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error.")
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    InvalidInput: _invalid,
+    MalformedInput: _malformed,
+    NotFound: _not_found,
+    Conflict: _conflict,
+    Unavailable: _unavailable,
+    ValidationException: _validation,
+    HTTPException: _http,
+    Exception: _unexpected,
+}
