@@ -21,8 +21,22 @@ def _granian_command(settings: Settings) -> list[str]:
     granian = Path(sys.executable).with_name("granian")
     # One worker: chDB lets a single process open its data path, and the worker also hosts the dataflow.
     return [
-        str(granian), "--interface", "asgi", "--factory", "--host", settings.api.host, "--port", str(settings.api.port),
-        "--workers", "1", "--runtime-threads", "2", "--no-ws", "--log-level", "warning", "serving.app:create_app",
+        str(granian),
+        "--interface",
+        "asgi",
+        "--factory",
+        "--host",
+        settings.api.host,
+        "--port",
+        str(settings.api.port),
+        "--workers",
+        "1",
+        "--runtime-threads",
+        "2",
+        "--no-ws",
+        "--log-level",
+        "warning",
+        "serving.app:create_app",
     ]
 
 
@@ -40,7 +54,9 @@ def _start_dependencies(settings: Settings, stack: ExitStack) -> None:
         ensure_topics(settings.kafka.bootstrap_servers, list(settings.kafka.topics.all()), settings.kafka.partitions)
     models = export_repository(settings.model_repository)
     if settings.triton.start_local:
-        print(f"evwatch: starting tritonserver (gRPC {settings.triton.grpc_url}) with {', '.join(models)} ...", flush=True)
+        print(
+            f"evwatch: starting tritonserver (gRPC {settings.triton.grpc_url}) with {', '.join(models)} ...", flush=True
+        )
         stack.enter_context(TritonServer(settings.triton, settings.model_repository, settings.var_dir / "triton"))
     else:
         wait_ready(settings.triton, models)

@@ -78,6 +78,8 @@ class PipelineSettings(msgspec.Struct, frozen=True, kw_only=True):
     """Bytewax dataflow knobs."""
 
     enabled: bool = True
+    # Off: store readings only (ingest-only deployments, and the no-inference benchmark baseline).
+    analysis_enabled: bool = True
     snapshot_interval_s: float = 5.0
     # A session is re-analysed at most this often while readings keep arriving.
     analysis_debounce_s: float = 2.0
@@ -165,6 +167,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         pipeline=PipelineSettings(
             enabled=_flag(get("PIPELINE_ENABLED", str(d.pipeline.enabled))),
+            analysis_enabled=_flag(get("PIPELINE_ANALYSIS_ENABLED", str(d.pipeline.analysis_enabled))),
             snapshot_interval_s=float(get("PIPELINE_SNAPSHOT_S", str(d.pipeline.snapshot_interval_s))),
             analysis_debounce_s=float(get("PIPELINE_DEBOUNCE_S", str(d.pipeline.analysis_debounce_s))),
             session_gap_s=float(get("PIPELINE_SESSION_GAP_S", str(d.pipeline.session_gap_s))),

@@ -23,7 +23,9 @@ log = logging.getLogger("evwatch.runtime")
 
 def csar2_model(settings: Settings) -> TritonModel:
     """The Triton client for CSAR-2."""
-    return TritonModel(settings.triton.grpc_url, MODEL_NAME, list(OUTPUTS), MAX_BATCH_SIZE, settings.triton.request_timeout_s)
+    return TritonModel(
+        settings.triton.grpc_url, MODEL_NAME, list(OUTPUTS), MAX_BATCH_SIZE, settings.triton.request_timeout_s
+    )
 
 
 @dataclass

@@ -67,12 +67,16 @@ class SessionService:
         self.publish = publish
 
     # ---------------------------------------------------------------- analysis
-    def analyse_sessions(self, tenant_id: str, session_ids: Sequence[str], now: datetime | None = None) -> list[AnalysisRecord]:
+    def analyse_sessions(
+        self, tenant_id: str, session_ids: Sequence[str], now: datetime | None = None
+    ) -> list[AnalysisRecord]:
         """Analyse the named sessions from what is stored, mark recurrence, write the results."""
         now = now or utc_now()
         sessions = store.get_sessions(self.client, tenant_id, session_ids)
         readings = store.load_readings(self.client, tenant_id, sessions)
-        snapshots = [SessionSnapshot(sessions[sid], readings[sid]) for sid in sessions if len(readings[sid]) >= MIN_READINGS]
+        snapshots = [
+            SessionSnapshot(sessions[sid], readings[sid]) for sid in sessions if len(readings[sid]) >= MIN_READINGS
+        ]
         records = [self._mark_recurring(r, now) for r in analyse(snapshots, self.infer, now)]
         store.insert_analyses(self.client, records)
         return records
@@ -81,8 +85,12 @@ class SessionService:
         if not record.anomalies:
             return record
         seen = store.recent_categories(
-            self.client, record.tenant_id, record.charging_station_id, record.connector_id,
-            now - RECURRENCE_WINDOW, record.session_id,
+            self.client,
+            record.tenant_id,
+            record.charging_station_id,
+            record.connector_id,
+            now - RECURRENCE_WINDOW,
+            record.session_id,
         )
         return replace(record, is_recurring=any(a.category in seen for a in record.anomalies))
 
@@ -90,14 +98,23 @@ class SessionService:
     def create(self, tenant_id: str, request: CreateSessionRequest) -> SessionView:
         """Create Session: 409 on an existing id, analysis when 3+ readings arrive."""
         if request.session_id in RESERVED_SESSION_IDS:
-            raise InvalidInput([FieldProblem("sessionId", f"`{request.session_id}` is reserved and cannot be a sessionId")])
+            raise InvalidInput(
+                [FieldProblem("sessionId", f"`{request.session_id}` is reserved and cannot be a sessionId")]
+            )
         readings = normalise_meter_values(request.meter_values or [])
         if store.get_session(self.client, tenant_id, request.session_id) is not None:
             raise Conflict(f"A session with sessionId {request.session_id} already exists.")
         now = utc_now()
         session = SessionRecord(
-            tenant_id, request.session_id, request.charging_station_id, request.connector_id, request.evse_id,
-            request.status or DEFAULT_STATUS, dict(request.metadata or {}), now, now,
+            tenant_id,
+            request.session_id,
+            request.charging_station_id,
+            request.connector_id,
+            request.evse_id,
+            request.status or DEFAULT_STATUS,
+            dict(request.metadata or {}),
+            now,
+            now,
         )
         return self._store_and_analyse(session, readings, "create", request.meter_values is not None, replace_all=False)
 
@@ -155,15 +172,32 @@ class SessionService:
         """Hand what the API accepted to the shared log, so the station windows see one stream."""
         if self.publish is None:
             return
-        values = [
-            MeterValueIn(timestamp=r.timestamp, value=r.value, measurand=r.measurand, unit=r.unit,
-                         phase=r.phase, location=r.location, reconstructed=r.reconstructed or None)
-            for r in readings
-        ] if publish_values else None
+        values = (
+            [
+                MeterValueIn(
+                    timestamp=r.timestamp,
+                    value=r.value,
+                    measurand=r.measurand,
+                    unit=r.unit,
+                    phase=r.phase,
+                    location=r.location,
+                    reconstructed=r.reconstructed or None,
+                )
+                for r in readings
+            ]
+            if publish_values
+            else None
+        )
         message = MeterValuesMessage(
-            tenant_id=session.tenant_id, session_id=session.session_id,
-            charging_station_id=session.charging_station_id, connector_id=session.connector_id,
-            evse_id=session.evse_id, meter_values=values, metadata=session.metadata, status=session.status, op=op,
+            tenant_id=session.tenant_id,
+            session_id=session.session_id,
+            charging_station_id=session.charging_station_id,
+            connector_id=session.connector_id,
+            evse_id=session.evse_id,
+            meter_values=values,
+            metadata=session.metadata,
+            status=session.status,
+            op=op,
         )
         try:
             self.publish(message)
@@ -180,7 +214,8 @@ class SessionService:
         analysis = store.latest_analyses(self.client, tenant_id, [session_id]).get(session_id)
         if analysis is not None and analysis.reconstructed_soc:
             readings = sorted(
-                readings + [StoredReading(ts, "SoC", "Percent", v, reconstructed=True) for ts, v in analysis.reconstructed_soc],
+                readings
+                + [StoredReading(ts, "SoC", "Percent", v, reconstructed=True) for ts, v in analysis.reconstructed_soc],
                 key=lambda r: r.timestamp,
             )
         return SessionDetailView(session, readings, analysis)
@@ -202,19 +237,30 @@ class SessionService:
                 prior = merged.get(msg.session_id) or existing.get(msg.session_id)
                 session = _merge_session(tenant_id, msg, prior, now)
                 merged[msg.session_id] = session
-                rows.extend(store.MeterValueRow(session, r, f"{item.source_key}:{i}") for i, r in enumerate(item.readings))
+                rows.extend(
+                    store.MeterValueRow(session, r, f"{item.source_key}:{i}") for i, r in enumerate(item.readings)
+                )
             store.upsert_sessions(self.client, list(merged.values()))
             store.insert_meter_values(self.client, rows, now)
             touched.extend((tenant_id, sid) for sid in merged)
         return touched
 
 
-def _merge_session(tenant_id: str, msg: MeterValuesMessage, prior: SessionRecord | None, now: datetime) -> SessionRecord:
+def _merge_session(
+    tenant_id: str, msg: MeterValuesMessage, prior: SessionRecord | None, now: datetime
+) -> SessionRecord:
     """A stream message updates what it names and keeps the rest (created_at stays the first sight)."""
     if prior is None:
         return SessionRecord(
-            tenant_id, msg.session_id, msg.charging_station_id, msg.connector_id, msg.evse_id,
-            msg.status or DEFAULT_STATUS, dict(msg.metadata or {}), now, now,
+            tenant_id,
+            msg.session_id,
+            msg.charging_station_id,
+            msg.connector_id,
+            msg.evse_id,
+            msg.status or DEFAULT_STATUS,
+            dict(msg.metadata or {}),
+            now,
+            now,
         )
     return replace(
         prior,

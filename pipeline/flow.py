@@ -1,13 +1,14 @@
 """The evwatch dataflow: meter values from Kafka → validate → store → debounce → CSAR-2 → store.
 
-    meter_values_in → parse ─┬─ dead letters → dead_letter_out (evwatch.dead-letter)
-                             └─ valid ─┬─ (API-originated: already stored and analysed by the API)
-                                       │                                   └→ station steps (when present)
-                                       └─ store_readings → key_by_session → debounce → analyse → events_out
+meter_values_in → parse ─┬─ dead letters → dead_letter_out (evwatch.dead-letter)
+                         └─ valid ─┬─ (API-originated: already stored and analysed by the API)
+                                   │                                   └→ station steps (when present)
+                                   └─ store_readings → key_by_session → debounce → analyse → events_out
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import logging
 import threading
@@ -55,7 +56,9 @@ class AnalysedEvent(msgspec.Struct, rename="camel", kw_only=True):
     analyzed_at: str
 
 
-def _parse_batch(messages: list[KafkaSourceMessage[bytes | None, bytes | None]]) -> Iterable[IncomingMessage | DeadLetter]:
+def _parse_batch(
+    messages: list[KafkaSourceMessage[bytes | None, bytes | None]],
+) -> Iterable[IncomingMessage | DeadLetter]:
     return [parse(m.topic or "", m.partition or 0, m.offset or 0, m.key, m.value) for m in messages]
 
 
@@ -67,9 +70,13 @@ def _to_dead_letter_message(dead: DeadLetter) -> KafkaSinkMessage[bytes | None, 
 
 def _event_message(record: AnalysisRecord) -> KafkaSinkMessage[bytes | None, bytes | None]:
     event = AnalysedEvent(
-        type="session.analyzed", tenant_id=record.tenant_id, session_id=record.session_id,
-        charging_station_id=record.charging_station_id, is_anomaly=record.is_anomaly,
-        anomaly_score=record.anomaly_score, categories=sorted({a.category for a in record.anomalies}),
+        type="session.analyzed",
+        tenant_id=record.tenant_id,
+        session_id=record.session_id,
+        charging_station_id=record.charging_station_id,
+        is_anomaly=record.is_anomaly,
+        anomaly_score=record.anomaly_score,
+        categories=sorted({a.category for a in record.anomalies}),
         analyzed_at=record.analyzed_at.isoformat(),
     )
     key = f"{record.tenant_id}/{record.session_id}".encode()
@@ -84,22 +91,32 @@ def build_flow(deps: PipelineDeps) -> Dataflow:
     flow = Dataflow("evwatch")
 
     source = StoppableKafkaSource(
-        KafkaSource(brokers, [kafka.topics.meter_values], tail=True, starting_offset=OFFSET_BEGINNING,
-                    batch_size=settings.pipeline.batch_size),
+        KafkaSource(
+            brokers,
+            [kafka.topics.meter_values],
+            tail=True,
+            starting_offset=OFFSET_BEGINNING,
+            batch_size=settings.pipeline.batch_size,
+        ),
         deps.stop,
     )
     raw = op.input("meter_values_in", flow, source)
     parsed = op.flat_map_batch("parse", raw, _parse_batch)
-    split = op.branch("split_dead_letters", parsed, lambda item: isinstance(item, IncomingMessage))
-    dead = op.map("dead_letter_message", split.falses, _to_dead_letter_message)
-    op.output("dead_letter_out", dead, KafkaSink(brokers, kafka.topics.dead_letter))
+    dead = op.filter_map("dead_letters", parsed, lambda item: item if isinstance(item, DeadLetter) else None)
+    op.output(
+        "dead_letter_out",
+        op.map("dead_letter_message", dead, _to_dead_letter_message),
+        KafkaSink(brokers, kafka.topics.dead_letter),
+    )
 
-    valid = split.trues
+    valid = op.filter_map("valid", parsed, lambda item: item if isinstance(item, IncomingMessage) else None)
     _add_station_steps(flow, valid, deps)
 
     # The API stores and analyses what it accepts before it republishes it here.
     from_backends = op.filter("from_backends", valid, lambda item: item.message.op is None)
     touched = op.flat_map_batch("store_readings", from_backends, deps.sessions.ingest)
+    if not settings.pipeline.analysis_enabled:
+        return flow
     keyed = op.key_on("key_by_session", touched, lambda key: f"{key[0]}{_KEY_SEP}{key[1]}")
     debounced = op.collect(
         "debounce", keyed, timeout=timedelta(seconds=settings.pipeline.analysis_debounce_s), max_size=1_000_000
@@ -125,6 +142,4 @@ def _add_station_steps(flow: Dataflow, valid: op.Stream[IncomingMessage], deps: 
     """Station-day windows live in `pipeline.station_steps` (one stream for API and backends)."""
     if importlib.util.find_spec("pipeline.station_steps") is None:
         return
-    from pipeline import station_steps
-
-    station_steps.add_station_steps(flow, valid, deps)
+    importlib.import_module("pipeline.station_steps").add_station_steps(flow, valid, deps)

@@ -26,7 +26,7 @@ class _StoppablePartition(StatefulSourcePartition[Any, Any]):
     def next_batch(self) -> list[Any]:
         if self._stop.is_set():
             raise StopIteration
-        batch = self._inner.next_batch()
+        batch = list(self._inner.next_batch())
         self._awake = None if batch else datetime.now(UTC) + _IDLE_WAIT
         return batch
 

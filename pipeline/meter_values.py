@@ -10,8 +10,11 @@ from evwatch.session_service import IncomingMessage
 from pipeline.dead_letter import DeadLetter
 
 
-def parse(topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None) -> IncomingMessage | DeadLetter:
+def parse(
+    topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None
+) -> IncomingMessage | DeadLetter:
     """Decode, validate and normalise one message; never raises for bad input."""
+
     def dead(reason: str, kind: str) -> DeadLetter:
         return DeadLetter(topic, partition, offset, key, value, reason, kind)
 

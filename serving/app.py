@@ -28,14 +28,13 @@ V1_CONTROLLERS: list[type] = [SessionController]
 def _lifespan(settings: Settings, runtime: Runtime | None):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        owned = runtime is None
-        rt = runtime or await to_thread.run_sync(lambda: Runtime.open(settings))
+        rt = runtime if runtime is not None else await to_thread.run_sync(lambda: Runtime.open(settings))
         app.state.runtime = rt
         app.state.key_cache = KeyCache(rt.client)
         try:
             yield
         finally:
-            if owned:
+            if runtime is None:  # a runtime passed in (tests) belongs to the caller
                 await to_thread.run_sync(rt.close)
 
     return lifespan

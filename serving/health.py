@@ -23,6 +23,8 @@ async def ready(state: State) -> Response[Any]:
     status: dict[str, bool] = await to_thread.run_sync(state.runtime.readiness)
     down = sorted(name for name, ok in status.items() if not ok)
     if down:
-        response: Response[ErrorBody] = error_response(503, f"Not ready: {', '.join(down)} unreachable.", {"checks": status})
+        response: Response[ErrorBody] = error_response(
+            503, f"Not ready: {', '.join(down)} unreachable.", {"checks": status}
+        )
         return response
     return Response({"status": "ready", "checks": status})

@@ -26,8 +26,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def model_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Triton model repository exported from the committed weights."""
+    """The Triton model repository exported from the committed weights (or a pre-exported one)."""
     from models.repository import export_repository
+
+    prebuilt = os.environ.get("EVWATCH_TEST_MODEL_REPOSITORY")
+    if prebuilt:
+        return Path(prebuilt)
 
     repo = tmp_path_factory.mktemp("model-repository")
     export_repository(repo)

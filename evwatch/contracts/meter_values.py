@@ -11,7 +11,7 @@ NonEmptyStr = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
 AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
-class Camel(msgspec.Struct, rename="camel", kw_only=True, omit_defaults=True):
+class Camel(msgspec.Struct, rename="camel", kw_only=True, omit_defaults=True, frozen=True):
     """Base for every wire struct: camelCase names, keyword-only construction."""
 
 

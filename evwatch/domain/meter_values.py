@@ -56,5 +56,6 @@ def normalise_meter_values(values: Sequence[MeterValueIn], prefix: str = "meterV
 
 
 def utc_now() -> datetime:
-    """Current time, tz-aware UTC (one place to read the clock)."""
-    return datetime.now(UTC)
+    """Current time, tz-aware UTC, at the millisecond precision ClickHouse stores (one place to read the clock)."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)

@@ -14,13 +14,20 @@ from evwatch.domain.errors import Unavailable
 
 log = logging.getLogger("evwatch.inference")
 
-_NP_TO_TRITON = {np.dtype("float32"): "FP32", np.dtype("int64"): "INT64", np.dtype("int32"): "INT32", np.dtype("bool"): "BOOL"}
+_NP_TO_TRITON = {
+    np.dtype("float32"): "FP32",
+    np.dtype("int64"): "INT64",
+    np.dtype("int32"): "INT32",
+    np.dtype("bool"): "BOOL",
+}
 
 
 class TritonModel:
     """Calls one Triton model; safe to share across threads (one gRPC client per thread)."""
 
-    def __init__(self, url: str, model_name: str, output_names: list[str], max_batch_size: int, timeout_s: float) -> None:
+    def __init__(
+        self, url: str, model_name: str, output_names: list[str], max_batch_size: int, timeout_s: float
+    ) -> None:
         self.url = url
         self.model_name = model_name
         self.output_names = output_names

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import clickhouse_connect
 from clickhouse_connect.driver.client import Client
@@ -22,6 +23,11 @@ def connect(settings: Settings) -> Client:
     clickhouse_connect.get_client(dsn=dsn).command(f"CREATE DATABASE IF NOT EXISTS `{database}`")
     # tz_mode="aware" so DateTime64(3, 'UTC') columns come back as tz-aware datetimes.
     return clickhouse_connect.get_client(dsn=dsn, database=database, tz_mode="aware")
+
+
+def scalar(client: Client, sql: str, parameters: dict[str, Any] | None = None) -> int:
+    """The single integer a `SELECT count()`-style query returns."""
+    return int(client.query(sql, parameters=parameters or {}).result_rows[0][0])
 
 
 def ping(client: Client) -> bool:

@@ -12,24 +12,70 @@ from typing import Any
 from clickhouse_connect.driver.client import Client
 
 from evwatch.domain.meter_values import StoredReading
+from evwatch.storage.clickhouse import scalar
 from evwatch.domain.sessions import AnalysisRecord, AnomalyRecord, SessionRecord
 
 _SESSION_COLUMNS = [
-    "tenant_id", "session_id", "charging_station_id", "connector_id", "evse_id",
-    "status", "metadata", "created_at", "updated_at", "version",
+    "tenant_id",
+    "session_id",
+    "charging_station_id",
+    "connector_id",
+    "evse_id",
+    "status",
+    "metadata",
+    "created_at",
+    "updated_at",
+    "version",
 ]
 _METER_COLUMNS = [
-    "tenant_id", "session_id", "charging_station_id", "connector_id", "timestamp", "measurand",
-    "unit", "value", "phase", "location", "reconstructed", "source_key", "ingested_at",
+    "tenant_id",
+    "session_id",
+    "charging_station_id",
+    "connector_id",
+    "timestamp",
+    "measurand",
+    "unit",
+    "value",
+    "phase",
+    "location",
+    "reconstructed",
+    "source_key",
+    "ingested_at",
 ]
 _INFERENCE_COLUMNS = [
-    "tenant_id", "session_id", "inference_id", "charging_station_id", "connector_id", "analyzed_at",
-    "anomaly_score", "is_anomaly", "anomaly_confidence", "is_incident", "is_recurring", "anomaly_count",
-    "soc_reconstructed", "reading_count", "unit_seconds", "model_version", "reconstructed_soc_ts", "reconstructed_soc",
+    "tenant_id",
+    "session_id",
+    "inference_id",
+    "charging_station_id",
+    "connector_id",
+    "analyzed_at",
+    "anomaly_score",
+    "is_anomaly",
+    "anomaly_confidence",
+    "is_incident",
+    "is_recurring",
+    "anomaly_count",
+    "soc_reconstructed",
+    "reading_count",
+    "unit_seconds",
+    "model_version",
+    "reconstructed_soc_ts",
+    "reconstructed_soc",
 ]
 _ANOMALY_COLUMNS = [
-    "tenant_id", "session_id", "inference_id", "category", "start_unit", "end_unit", "start_ts", "end_ts",
-    "score", "confidence", "charging_station_id", "connector_id", "detected_at",
+    "tenant_id",
+    "session_id",
+    "inference_id",
+    "category",
+    "start_unit",
+    "end_unit",
+    "start_ts",
+    "end_ts",
+    "score",
+    "confidence",
+    "charging_station_id",
+    "connector_id",
+    "detected_at",
 ]
 
 
@@ -68,7 +114,9 @@ class SessionListItem:
 
 def _session_from_row(row: Sequence[Any]) -> SessionRecord:
     tenant_id, session_id, station, connector, evse, status, metadata, created_at, updated_at = row[:9]
-    return SessionRecord(tenant_id, session_id, station, connector, evse, status, json.loads(metadata or "{}"), created_at, updated_at)
+    return SessionRecord(
+        tenant_id, session_id, station, connector, evse, status, json.loads(metadata or "{}"), created_at, updated_at
+    )
 
 
 _SESSION_SELECT = (
@@ -100,8 +148,18 @@ def upsert_sessions(client: Client, sessions: Sequence[SessionRecord]) -> None:
         return
     base = time.time_ns()
     rows = [
-        [s.tenant_id, s.session_id, s.charging_station_id, s.connector_id, s.evse_id, s.status,
-         json.dumps(s.metadata, separators=(",", ":")), s.created_at, s.updated_at, base + i]
+        [
+            s.tenant_id,
+            s.session_id,
+            s.charging_station_id,
+            s.connector_id,
+            s.evse_id,
+            s.status,
+            json.dumps(s.metadata, separators=(",", ":")),
+            s.created_at,
+            s.updated_at,
+            base + i,
+        ]
         for i, s in enumerate(sessions)
     ]
     client.insert("sessions", rows, column_names=_SESSION_COLUMNS)
@@ -112,9 +170,21 @@ def insert_meter_values(client: Client, rows: Sequence[MeterValueRow], ingested_
     if not rows:
         return
     data = [
-        [r.session.tenant_id, r.session.session_id, r.session.charging_station_id, r.session.connector_id,
-         r.reading.timestamp, r.reading.measurand, r.reading.unit, r.reading.value, r.reading.phase,
-         r.reading.location, r.reading.reconstructed, r.source_key, ingested_at]
+        [
+            r.session.tenant_id,
+            r.session.session_id,
+            r.session.charging_station_id,
+            r.session.connector_id,
+            r.reading.timestamp,
+            r.reading.measurand,
+            r.reading.unit,
+            r.reading.value,
+            r.reading.phase,
+            r.reading.location,
+            r.reading.reconstructed,
+            r.source_key,
+            ingested_at,
+        ]
         for r in rows
     ]
     client.insert("meter_values", data, column_names=_METER_COLUMNS)
@@ -147,11 +217,10 @@ def load_readings(client: Client, tenant_id: str, session_ids: Iterable[str]) ->
 
 def count_readings(client: Client, tenant_id: str, session_id: str) -> int:
     """Number of stored readings of one session."""
-    return int(
-        client.command(
-            "SELECT count() FROM meter_values FINAL WHERE tenant_id = {t:String} AND session_id = {s:String}",
-            parameters={"t": tenant_id, "s": session_id},
-        )
+    return scalar(
+        client,
+        "SELECT count() FROM meter_values FINAL WHERE tenant_id = {t:String} AND session_id = {s:String}",
+        {"t": tenant_id, "s": session_id},
     )
 
 
@@ -162,17 +231,46 @@ def insert_analyses(client: Client, records: Sequence[AnalysisRecord]) -> None:
     client.insert(
         "session_inferences",
         [
-            [r.tenant_id, r.session_id, r.inference_id, r.charging_station_id, r.connector_id, r.analyzed_at,
-             r.anomaly_score, r.is_anomaly, r.anomaly_confidence, r.is_incident, r.is_recurring, len(r.anomalies),
-             r.soc_reconstructed, r.reading_count, r.unit_seconds, r.model_version,
-             [ts for ts, _ in r.reconstructed_soc], [v for _, v in r.reconstructed_soc]]
+            [
+                r.tenant_id,
+                r.session_id,
+                r.inference_id,
+                r.charging_station_id,
+                r.connector_id,
+                r.analyzed_at,
+                r.anomaly_score,
+                r.is_anomaly,
+                r.anomaly_confidence,
+                r.is_incident,
+                r.is_recurring,
+                len(r.anomalies),
+                r.soc_reconstructed,
+                r.reading_count,
+                r.unit_seconds,
+                r.model_version,
+                [ts for ts, _ in r.reconstructed_soc],
+                [v for _, v in r.reconstructed_soc],
+            ]
             for r in records
         ],
         column_names=_INFERENCE_COLUMNS,
     )
     anomalies = [
-        [r.tenant_id, r.session_id, r.inference_id, a.category, a.start_unit, a.end_unit, a.start_ts, a.end_ts,
-         a.score, a.confidence, r.charging_station_id, r.connector_id, r.analyzed_at]
+        [
+            r.tenant_id,
+            r.session_id,
+            r.inference_id,
+            a.category,
+            a.start_unit,
+            a.end_unit,
+            a.start_ts,
+            a.end_ts,
+            a.score,
+            a.confidence,
+            r.charging_station_id,
+            r.connector_id,
+            r.analyzed_at,
+        ]
         for r in records
         for a in r.anomalies
     ]
@@ -195,7 +293,7 @@ def latest_analyses(client: Client, tenant_id: str, session_ids: Iterable[str]) 
     if not ids:
         return {}
     rows = client.query(_LATEST_INFERENCE, parameters={"t": tenant_id, "ids": ids}).result_rows
-    latest = {sid: tup for sid, tup in rows}
+    latest: dict[str, tuple[Any, ...]] = {row[0]: row[1] for row in rows}
     if not latest:
         return {}
     anomalies: dict[tuple[str, str], list[AnomalyRecord]] = {}
@@ -208,32 +306,72 @@ def latest_analyses(client: Client, tenant_id: str, session_ids: Iterable[str]) 
         anomalies.setdefault((sid, iid), []).append(AnomalyRecord(category, su, eu, sts, ets, score, conf))
     out: dict[str, AnalysisRecord] = {}
     for sid, tup in latest.items():
-        (iid, analyzed_at, score, is_anom, conf, incident, recurring, soc_rec, count, unit_s, version,
-         soc_ts, soc_vals, station, connector) = tup
+        (
+            iid,
+            analyzed_at,
+            score,
+            is_anom,
+            conf,
+            incident,
+            recurring,
+            soc_rec,
+            count,
+            unit_s,
+            version,
+            soc_ts,
+            soc_vals,
+            station,
+            connector,
+        ) = tup
         out[sid] = AnalysisRecord(
-            tenant_id=tenant_id, session_id=sid, inference_id=iid, charging_station_id=station,
-            connector_id=connector, analyzed_at=analyzed_at, anomaly_score=score, is_anomaly=bool(is_anom),
-            anomaly_confidence=conf, is_incident=bool(incident), is_recurring=bool(recurring),
-            soc_reconstructed=bool(soc_rec), reading_count=count, unit_seconds=unit_s, model_version=version,
-            anomalies=tuple(anomalies.get((sid, iid), [])), reconstructed_soc=tuple(zip(soc_ts, soc_vals, strict=True)),
+            tenant_id=tenant_id,
+            session_id=sid,
+            inference_id=iid,
+            charging_station_id=station,
+            connector_id=connector,
+            analyzed_at=analyzed_at,
+            anomaly_score=score,
+            is_anomaly=bool(is_anom),
+            anomaly_confidence=conf,
+            is_incident=bool(incident),
+            is_recurring=bool(recurring),
+            soc_reconstructed=bool(soc_rec),
+            reading_count=count,
+            unit_seconds=unit_s,
+            model_version=version,
+            anomalies=tuple(anomalies.get((sid, iid), [])),
+            reconstructed_soc=tuple(zip(soc_ts, soc_vals, strict=True)),
         )
     return out
 
 
 def recent_categories(
-    client: Client, tenant_id: str, charging_station_id: str, connector_id: str | None, since: datetime, exclude_session: str
+    client: Client,
+    tenant_id: str,
+    charging_station_id: str,
+    connector_id: str | None,
+    since: datetime,
+    exclude_session: str,
 ) -> set[str]:
     """Anomaly categories seen on this connector since `since`, other sessions only."""
     rows = client.query(
         "SELECT DISTINCT category FROM session_anomalies FINAL WHERE tenant_id = {t:String} "
         "AND charging_station_id = {st:String} AND ifNull(connector_id, '') = {c:String} "
         "AND detected_at >= {since:DateTime64(3, 'UTC')} AND session_id != {s:String}",
-        parameters={"t": tenant_id, "st": charging_station_id, "c": connector_id or "", "since": since, "s": exclude_session},
+        parameters={
+            "t": tenant_id,
+            "st": charging_station_id,
+            "c": connector_id or "",
+            "since": since,
+            "s": exclude_session,
+        },
     ).result_rows
     return {r[0] for r in rows}
 
 
-def list_sessions(client: Client, tenant_id: str, filters: SessionFilters, page: int, size: int) -> tuple[list[SessionListItem], int]:
+def list_sessions(
+    client: Client, tenant_id: str, filters: SessionFilters, page: int, size: int
+) -> tuple[list[SessionListItem], int]:
     """One page of sessions (newest first) with their latest analysis, and the total count."""
     where = ["s.tenant_id = {t:String}"]
     params: dict[str, Any] = {"t": tenant_id, "limit": size, "offset": page * size}
@@ -263,14 +401,16 @@ def list_sessions(client: Client, tenant_id: str, filters: SessionFilters, page:
         "FROM (SELECT * FROM sessions FINAL WHERE tenant_id = {t:String}) AS s "
         "LEFT JOIN (SELECT session_id, argMax(is_anomaly, analyzed_at) AS is_anomaly, "
         "argMax(anomaly_score, analyzed_at) AS anomaly_score, argMax(anomaly_confidence, analyzed_at) AS anomaly_confidence, "
-        "argMax(anomaly_count, analyzed_at) AS anomaly_count, max(analyzed_at) AS analyzed_at "
+        "argMax(anomaly_count, analyzed_at) AS anomaly_count, max(analyzed_at) AS last_analyzed_at "
         "FROM session_inferences FINAL WHERE tenant_id = {t:String} GROUP BY session_id) AS i "
         "ON s.session_id = i.session_id WHERE " + " AND ".join(where)
     )
-    total = int(client.query(f"SELECT count() {base}", parameters=params, settings={"join_use_nulls": 1}).result_rows[0][0])
+    total = int(
+        client.query(f"SELECT count() {base}", parameters=params, settings={"join_use_nulls": 1}).result_rows[0][0]
+    )
     rows = client.query(
         "SELECT s.tenant_id, s.session_id, s.charging_station_id, s.connector_id, s.evse_id, s.status, s.metadata, "
-        f"s.created_at, s.updated_at, i.is_anomaly, i.anomaly_score, i.anomaly_count, i.analyzed_at {base} "
+        f"s.created_at, s.updated_at, i.is_anomaly, i.anomaly_score, i.anomaly_count, i.last_analyzed_at {base} "
         "ORDER BY s.created_at DESC, s.session_id LIMIT {limit:UInt32} OFFSET {offset:UInt64}",
         parameters=params,
         settings={"join_use_nulls": 1},

@@ -8,6 +8,7 @@ from datetime import datetime
 from clickhouse_connect.driver.client import Client
 
 from evwatch.domain.api_keys import ApiKeyRecord, NewKey
+from evwatch.storage.clickhouse import scalar
 
 
 def _version() -> int:
@@ -25,7 +26,7 @@ def upsert_tenant(client: Client, tenant_id: str, name: str, created_at: datetim
 
 def count_api_keys(client: Client) -> int:
     """Number of API keys across all tenants (0 means a fresh database)."""
-    return int(client.command("SELECT count() FROM api_keys FINAL"))
+    return scalar(client, "SELECT count() FROM api_keys FINAL")
 
 
 def insert_api_key(
@@ -40,10 +41,33 @@ def insert_api_key(
     """Store a new key (hash only)."""
     client.insert(
         "api_keys",
-        [[tenant_id, key.key_id, key.hash, key.prefix, role, description, created_at, expires_at, None, None, _version()]],
+        [
+            [
+                tenant_id,
+                key.key_id,
+                key.hash,
+                key.prefix,
+                role,
+                description,
+                created_at,
+                expires_at,
+                None,
+                None,
+                _version(),
+            ]
+        ],
         column_names=[
-            "tenant_id", "key_id", "key_hash", "key_prefix", "role", "description",
-            "created_at", "expires_at", "last_used_at", "revoked_at", "version",
+            "tenant_id",
+            "key_id",
+            "key_hash",
+            "key_prefix",
+            "role",
+            "description",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "version",
         ],
     )
 

@@ -52,7 +52,9 @@ class SessionController(Controller):
         date_to: Annotated[datetime | None, Parameter(query="dateTo")] = None,
     ) -> ListSessionsResponse:
         """Page through the tenant's sessions, newest first, with their latest analysis."""
-        filters = store.SessionFilters(charging_station_id, evse_id, is_anomaly, min_score, min_confidence, date_from, date_to)
+        filters = store.SessionFilters(
+            charging_station_id, evse_id, is_anomaly, min_score, min_confidence, date_from, date_to
+        )
         items, total = await to_thread.run_sync(
             store.list_sessions, _service(state).client, caller.tenant_id, filters, page, page_size
         )
@@ -85,4 +87,3 @@ class SessionController(Controller):
         """Append meter values; an empty list changes nothing and runs no inference."""
         body = await json_body(request, UpdateSessionRequest)
         return session_analysis(await to_thread.run_sync(_service(state).append, caller.tenant_id, session_id, body))
-

@@ -95,8 +95,11 @@ class ListSessionsResponse(msgspec.Struct):
 def _anomalies(analysis: AnalysisRecord) -> list[AnomalyCategoryResult]:
     return [
         AnomalyCategoryResult(
-            category=a.category, score=round(a.score, 4), confidence=round(a.confidence, 4),
-            bucket_range=BucketRange(a.start_unit, a.end_unit), time_range=TimeRange(a.start_ts, a.end_ts),
+            category=a.category,
+            score=round(a.score, 4),
+            confidence=round(a.confidence, 4),
+            bucket_range=BucketRange(a.start_unit, a.end_unit),
+            time_range=TimeRange(a.start_ts, a.end_ts),
         )
         for a in analysis.anomalies
     ]
@@ -106,35 +109,51 @@ def _analysis_fields(analysis: AnalysisRecord | None) -> dict[str, object]:
     if analysis is None:
         return {}
     return {
-        "is_anomaly": analysis.is_anomaly, "anomaly_score": round(analysis.anomaly_score, 4),
-        "anomaly_confidence": round(analysis.anomaly_confidence, 4), "is_incident": analysis.is_incident,
-        "is_recurring": analysis.is_recurring, "anomalies": _anomalies(analysis),
-        "analyzed_at": analysis.analyzed_at, "soc_reconstructed": analysis.soc_reconstructed,
+        "is_anomaly": analysis.is_anomaly,
+        "anomaly_score": round(analysis.anomaly_score, 4),
+        "anomaly_confidence": round(analysis.anomaly_confidence, 4),
+        "is_incident": analysis.is_incident,
+        "is_recurring": analysis.is_recurring,
+        "anomalies": _anomalies(analysis),
+        "analyzed_at": analysis.analyzed_at,
+        "soc_reconstructed": analysis.soc_reconstructed,
     }
 
 
 def session_analysis(view: SessionView) -> SessionAnalysis:
     """The response of POST/PUT/PATCH."""
     return SessionAnalysis(
-        session_id=view.session.session_id, status=view.session.status, message=view.message,
-        created_at=view.session.created_at, **_analysis_fields(view.analysis),  # type: ignore[arg-type]
+        session_id=view.session.session_id,
+        status=view.session.status,
+        message=view.message,
+        created_at=view.session.created_at,
+        **_analysis_fields(view.analysis),  # type: ignore[arg-type]
     )
 
 
 def meter_value_out(r: StoredReading) -> MeterValueOut:
     """A stored reading on the wire."""
     return MeterValueOut(
-        timestamp=r.timestamp, value=r.value, measurand=r.measurand, unit=r.unit, phase=r.phase,
-        location=r.location, reconstructed=r.reconstructed,
+        timestamp=r.timestamp,
+        value=r.value,
+        measurand=r.measurand,
+        unit=r.unit,
+        phase=r.phase,
+        location=r.location,
+        reconstructed=r.reconstructed,
     )
 
 
 def session_summary(item: SessionListItem) -> SessionSummary:
     """A list row."""
     return SessionSummary(
-        session_id=item.session.session_id, charging_station_id=item.session.charging_station_id,
-        is_anomaly=item.is_anomaly, anomaly_score=None if item.anomaly_score is None else round(item.anomaly_score, 4),
-        anomaly_count=item.anomaly_count, status=item.session.status, created_at=item.session.created_at,
+        session_id=item.session.session_id,
+        charging_station_id=item.session.charging_station_id,
+        is_anomaly=item.is_anomaly,
+        anomaly_score=None if item.anomaly_score is None else round(item.anomaly_score, 4),
+        anomaly_count=item.anomaly_count,
+        status=item.session.status,
+        created_at=item.session.created_at,
         last_analyzed_at=item.last_analyzed_at,
     )
 
@@ -142,6 +161,9 @@ def session_summary(item: SessionListItem) -> SessionSummary:
 def session_detail(view: SessionDetailView) -> SessionDetail:
     """The response of Get Session Detail."""
     return SessionDetail(
-        session_id=view.session.session_id, status=view.session.status, created_at=view.session.created_at,
-        meter_values=[meter_value_out(r) for r in view.readings], **_analysis_fields(view.analysis),  # type: ignore[arg-type]
+        session_id=view.session.session_id,
+        status=view.session.status,
+        created_at=view.session.created_at,
+        meter_values=[meter_value_out(r) for r in view.readings],
+        **_analysis_fields(view.analysis),  # type: ignore[arg-type]
     )

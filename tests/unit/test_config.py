@@ -14,11 +14,16 @@ def test_defaults_are_the_embedded_stack() -> None:
 
 
 def test_every_port_and_path_can_be_overridden() -> None:
-    s = load_settings({
-        "EVWATCH_KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:19092", "EVWATCH_API_PORT": "8100",
-        "EVWATCH_TRITON_GRPC_PORT": "9001", "EVWATCH_VAR_DIR": "/tmp/x",
-        "EVWATCH_CLICKHOUSE_DSN": "http://ch:8123", "EVWATCH_TRITON_START_LOCAL": "false",
-    })
+    s = load_settings(
+        {
+            "EVWATCH_KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:19092",
+            "EVWATCH_API_PORT": "8100",
+            "EVWATCH_TRITON_GRPC_PORT": "9001",
+            "EVWATCH_VAR_DIR": "/tmp/x",
+            "EVWATCH_CLICKHOUSE_DSN": "http://ch:8123",
+            "EVWATCH_TRITON_START_LOCAL": "false",
+        }
+    )
     assert s.kafka.port == 19092 and s.api.port == 8100 and s.triton.grpc_url == "127.0.0.1:9001"
     assert s.var_dir == Path("/tmp/x") and s.clickhouse_dsn == "http://ch:8123" and not s.triton.start_local
 

@@ -25,9 +25,7 @@ def _produce(bootstrap: str, topic: str, key: bytes, value: bytes) -> None:
     assert producer.flush(15) == 0
 
 
-def _consume_one(
-    bootstrap: str, topic: str, timeout_s: float = 30.0
-) -> tuple[bytes | None, bytes | None]:
+def _consume_one(bootstrap: str, topic: str, timeout_s: float = 30.0) -> tuple[bytes | None, bytes | None]:
     consumer = Consumer(
         {
             "bootstrap.servers": bootstrap,
@@ -62,9 +60,7 @@ def test_round_trip(kafka_broker: KafkaBroker, kafka_topic_factory) -> None:  # 
 
 def test_configured_topics_exist(kafka_broker: KafkaBroker) -> None:
     assert is_reachable(kafka_broker.bootstrap_servers)
-    meta = AdminClient(
-        {"bootstrap.servers": kafka_broker.bootstrap_servers}
-    ).list_topics(timeout=10)
+    meta = AdminClient({"bootstrap.servers": kafka_broker.bootstrap_servers}).list_topics(timeout=10)
     for name in Topics().all():
         assert name in meta.topics
         assert len(meta.topics[name].partitions) == kafka_broker.settings.partitions
@@ -100,9 +96,7 @@ def test_port_in_use_is_reported(tmp_path: Path) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", settings.port))
         sock.listen()
-        with pytest.raises(
-            KafkaBrokerError, match=f"port 127.0.0.1:{settings.port} is already in use"
-        ):
+        with pytest.raises(KafkaBrokerError, match=f"port 127.0.0.1:{settings.port} is already in use"):
             KafkaBroker(settings, tmp_path / "kafka").start()
 
 

@@ -48,9 +48,7 @@ def double_repo(tmp_path: Path) -> Path:
     return repo
 
 
-def test_serves_model_over_grpc_and_stops_cleanly(
-    double_repo: Path, tmp_path: Path
-) -> None:
+def test_serves_model_over_grpc_and_stops_cleanly(double_repo: Path, tmp_path: Path) -> None:
     server: TritonServer = start_tritonserver(double_repo, tmp_path / "triton")
     try:
         pid = server.pid
@@ -64,9 +62,7 @@ def test_serves_model_over_grpc_and_stops_cleanly(
         client = grpcclient.InferenceServerClient(server.grpc_url)
         inp = grpcclient.InferInput("INPUT0", list(x.shape), "FP32")
         inp.set_data_from_numpy(x)
-        result = client.infer(
-            "double", [inp], outputs=[grpcclient.InferRequestedOutput("OUTPUT0")]
-        )
+        result = client.infer("double", [inp], outputs=[grpcclient.InferRequestedOutput("OUTPUT0")])
         np.testing.assert_array_equal(result.as_numpy("OUTPUT0"), x * 2)
         client.close()
     finally:

@@ -16,14 +16,22 @@ def test_decodes_camel_case_body() -> None:
     ("raw", "field"),
     [
         (b'{"chargingStationId":"CP-1"}', "sessionId"),
-        (b'{"sessionId":"s","chargingStationId":"CP","meterValues":[{"timestamp":"2026-02-27T10:00:00","value":1}]}',
-         "meterValues[0].timestamp"),
-        (b'{"sessionId":"s","chargingStationId":"CP","meterValues":[{"timestamp":"2026-02-27T10:00:00Z","value":NaN}]}',
-         "meterValues[0].value"),
-        (b'{"sessionId":"s","chargingStationId":"CP","meterValues":[{"timestamp":"2026-02-27T10:00:00Z","value":Infinity}]}',
-         "meterValues[0].value"),
-        (b'{"sessionId":"s","chargingStationId":"CP","meterValues":[{"timestamp":"2026-02-27T10:00:00Z","value":"x"}]}',
-         "meterValues[0].value"),
+        (
+            b'{"sessionId":"s","chargingStationId":"CP","meterValues":[{"timestamp":"2026-02-27T10:00:00","value":1}]}',
+            "meterValues[0].timestamp",
+        ),
+        (
+            b'{"sessionId":"s","chargingStationId":"CP","meterValues":[{"timestamp":"2026-02-27T10:00:00Z","value":NaN}]}',
+            "meterValues[0].value",
+        ),
+        (
+            b'{"sessionId":"s","chargingStationId":"CP","meterValues":[{"timestamp":"2026-02-27T10:00:00Z","value":Infinity}]}',
+            "meterValues[0].value",
+        ),
+        (
+            b'{"sessionId":"s","chargingStationId":"CP","meterValues":[{"timestamp":"2026-02-27T10:00:00Z","value":"x"}]}',
+            "meterValues[0].value",
+        ),
         (b'{"sessionId":"","chargingStationId":"CP"}', "sessionId"),
     ],
 )

@@ -1,0 +1,1 @@
+"""Benchmarks (`just bench`): results go to bench/results/*.json."""

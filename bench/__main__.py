@@ -1,0 +1,34 @@
+"""Run every benchmark: `python -m bench [name ...]` (names: stream, api, csar2)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.results_io import write_result
+from bench.services import services
+
+
+def main(argv: list[str]) -> int:
+    """Start the services once, run the selected benchmarks, write their JSON."""
+    selected = set(argv) or {"stream", "api", "csar2"}
+    with tempfile.TemporaryDirectory(prefix="evwatch-bench-") as tmp, services(Path(tmp)) as settings:
+        if "csar2" in selected and importlib.util.find_spec("bench.csar2_latency"):
+            from bench import csar2_latency
+
+            write_result("csar2_latency", csar2_latency.run(settings))
+        if "api" in selected:
+            from bench import api_latency
+
+            write_result("api_post_sessions_latency", api_latency.run(settings))
+        if "stream" in selected:
+            from bench import stream_throughput
+
+            write_result("stream_throughput", stream_throughput.run(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

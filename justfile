@@ -1,0 +1,54 @@
+# evwatch tasks. `./dev <recipe>` installs uv and just first; `just --list` shows everything.
+
+set dotenv-load := false
+export TZ := "UTC"
+
+default:
+    @just --list
+
+# Install pinned Python dependencies (uv.lock) and resolve the Kafka broker jars from Maven Central
+[group('setup')]
+setup:
+    uv sync --frozen --python 3.11 --quiet
+    @test -d infra/kafka/target/kafka-libs || mvn -q -B -f infra/kafka/pom.xml package
+
+# Run the whole stack on the embedded default: Kafka, tritonserver, API + dataflow, chDB under ./var
+[group('run')]
+run: setup
+    uv run --frozen evwatch run
+
+# Run the API + dataflow only, against Kafka/Triton/ClickHouse configured by EVWATCH_* variables
+[group('run')]
+serve: setup
+    uv run --frozen evwatch serve
+
+# Apply pending ClickHouse migrations (add --dry-run to print the SQL)
+[group('run')]
+migrate *args: setup
+    uv run --frozen evwatch db migrate {{args}}
+
+# The full test suite: lint, type check, unit, integration and end-to-end tests on real services
+[group('test')]
+test: setup lint
+    uv run --frozen pytest -q
+
+# Fast tests only: pure logic, no services
+[group('test')]
+test-unit: setup
+    uv run --frozen pytest -q tests/unit
+
+# ruff and mypy
+[group('test')]
+lint: setup
+    uv run --frozen ruff check .
+    uv run --frozen mypy
+
+# Benchmarks; results are written as JSON under bench/results/
+[group('bench')]
+bench: setup
+    uv run --frozen python -m bench
+
+# Model commands: `just models train`, `just models evaluate`, `just models export`, `just models simulate`
+[group('models')]
+models *args: setup
+    uv run --frozen evwatch models {{args}}

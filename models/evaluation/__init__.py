@@ -1,0 +1,1 @@
+"""Held-out evaluation of CSAR-2 against the baselines."""

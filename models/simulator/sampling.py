@@ -1,0 +1,83 @@
+"""Meter sampling: reading times (10 s - 15 min, jitter) and measured values (noise, quantisation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.simulator.physics import Trajectory
+
+COMMON_INTERVALS = (10.0, 15.0, 30.0, 60.0, 60.0, 120.0, 300.0, 600.0, 900.0)
+
+
+@dataclass(slots=True)
+class Measured:
+    """Per-reading measured series (seconds since start); NaN means not reported."""
+
+    t: np.ndarray
+    energy: np.ndarray  # register kWh incl. lifetime offset
+    power: np.ndarray  # kW
+    soc: np.ndarray  # %
+    current: np.ndarray  # A
+    voltage: np.ndarray  # V
+    order: np.ndarray  # arrival order (indices into t); may be permuted for out-of-order delivery
+    duplicates: list[int]  # indices re-sent as exact duplicates
+
+
+def sample_interval(rng: np.random.Generator) -> float:
+    """Nominal interval: a common OCPP setting or a log-uniform draw in [10 s, 15 min]."""
+    if rng.uniform() < 0.6:
+        return float(rng.choice(COMMON_INTERVALS))
+    return float(np.exp(rng.uniform(np.log(10.0), np.log(900.0))))
+
+
+def sample_times(rng: np.random.Generator, duration_s: float, interval_s: float) -> np.ndarray:
+    """Reading times from 0 to duration with multiplicative jitter; always >= 4 readings."""
+    interval_s = min(interval_s, duration_s / 4.0)
+    jitter = rng.uniform(0.0, 0.25)
+    n_max = int(duration_s / interval_s * 1.5) + 4
+    steps = interval_s * rng.uniform(1.0 - jitter, 1.0 + jitter, size=n_max)
+    times = np.concatenate([[0.0], np.cumsum(steps)])
+    times = times[times < duration_s]
+    times = np.append(times, duration_s)
+    return np.round(times, 0 if interval_s >= 10 else 1)
+
+
+def measure(
+    rng: np.random.Generator,
+    traj: Trajectory,
+    times: np.ndarray,
+    *,
+    register_offset: float,
+    energy_quant_kwh: float,
+    has_power: bool,
+    has_soc: bool,
+    has_current: bool,
+    phases: int,
+    voltage: float,
+) -> Measured:
+    """Sample the trajectory at reading times with sensor noise and register quantisation."""
+    e = np.interp(times, traj.t, traj.energy)
+    # a register counts whole quanta (floor), it never rounds up
+    energy = register_offset + np.floor(e / energy_quant_kwh + 1e-9) * energy_quant_kwh
+    idx = np.clip(np.searchsorted(traj.t, times), 0, len(traj.t) - 1)
+    p_true = traj.power[idx]
+    noise = rng.uniform(0.003, 0.02)
+    power = p_true * (1.0 + rng.normal(0.0, noise, size=len(times)))
+    power = np.where(p_true > 0, power, np.abs(rng.normal(0.0, 0.005, size=len(times))))
+    power = np.round(np.maximum(power, 0.0), 3)
+    soc = np.floor(np.interp(times, traj.t, traj.soc))
+    v = voltage * (1.0 + rng.normal(0.0, 0.005, size=len(times)))
+    cur = power * 1000.0 / (v * phases) if phases > 0 else power * 0
+    nan = np.full(len(times), np.nan)
+    return Measured(
+        t=times.astype(float),
+        energy=energy,
+        power=power if has_power else nan.copy(),
+        soc=soc if has_soc else nan.copy(),
+        current=np.round(cur, 2) if has_current else nan.copy(),
+        voltage=np.round(v, 1) if has_current else nan.copy(),
+        order=np.arange(len(times)),
+        duplicates=[],
+    )

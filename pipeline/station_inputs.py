@@ -1,0 +1,97 @@
+"""Pure conversion of pipeline input into per-station items (meter values, status, metadata)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from evwatch.contracts.station_status import StationMetadata, StatusNotification, decode_station_message
+from evwatch.domain.errors import InvalidInput, MalformedInput
+from evwatch.session_service import IncomingMessage
+from pipeline.dead_letter import DeadLetter
+from pipeline.station_windows import EnergyReading, StatusEvent
+
+ENERGY_REGISTER = "Energy.Active.Import.Register"
+KEY_SEP = "\x1f"
+# Sessions that name neither a connector nor an EVSE are put on connector "1" (most stations have one).
+DEFAULT_CONNECTOR = "1"
+
+
+@dataclass(frozen=True)
+class ReadingsInput:
+    """Energy-register readings of one message for one station."""
+
+    readings: tuple[EnergyReading, ...]
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class StatusInput:
+    """A status change of one connector, with the message coordinates that make its row idempotent."""
+
+    event: StatusEvent
+    info: str | None
+    source_key: str
+
+
+@dataclass(frozen=True)
+class MetadataInput:
+    """A station description."""
+
+    metadata: StationMetadata
+    received_at: datetime
+
+
+StationInput = ReadingsInput | StatusInput | MetadataInput
+
+
+def station_key(tenant_id: str, station_id: str) -> str:
+    """Bytewax key of a station's state."""
+    return f"{tenant_id}{KEY_SEP}{station_id}"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """(tenant_id, station_id) of a station key."""
+    tenant_id, station_id = key.split(KEY_SEP, 1)
+    return tenant_id, station_id
+
+
+def from_meter_values(item: IncomingMessage, now: datetime | None = None) -> list[tuple[str, StationInput]]:
+    """The station item of one validated meter-values message (API-originated ones included).
+
+    Only whole-meter `Energy.Active.Import.Register` readings count (per-phase registers would
+    count the same energy three times). Every message marks the station as seen, even one
+    without energy readings.
+    """
+    msg = item.message
+    connector = msg.connector_id or msg.evse_id or DEFAULT_CONNECTOR
+    readings = tuple(
+        EnergyReading(connector_id=str(connector), timestamp=r.timestamp, register_kwh=r.value, session_id=msg.session_id)
+        for r in item.readings
+        if r.measurand == ENERGY_REGISTER and r.phase is None
+    )
+    received = now or datetime.now(UTC)
+    return [(station_key(msg.tenant_id, msg.charging_station_id), ReadingsInput(readings, received))]
+
+
+def parse_station_status(topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None,
+                         now: datetime | None = None) -> tuple[str, StationInput] | DeadLetter:
+    """Decode one `evwatch.station-status` message into a keyed station item or a dead letter."""
+
+    def dead(reason: str, kind: str) -> DeadLetter:
+        return DeadLetter(topic, partition, offset, key, value, reason, kind)
+
+    if not value:
+        return dead("empty message value", "malformed_json")
+    try:
+        message = decode_station_message(value)
+    except MalformedInput as exc:
+        return dead(str(exc), "malformed_json")
+    except InvalidInput as exc:
+        return dead(str(exc), "validation_error")
+    skey = station_key(message.tenant_id, message.charging_station_id)
+    if isinstance(message, StatusNotification):
+        event = StatusEvent(connector_id=message.connector, status=message.status,
+                            timestamp=message.timestamp.astimezone(UTC), error_code=message.error_code)
+        return skey, StatusInput(event, message.info, f"kafka:{topic}:{partition}:{offset}")
+    return skey, MetadataInput(message, now or datetime.now(UTC))

@@ -1,0 +1,1 @@
+"""`/v1/statistics`: tenant-wide figures about sessions, anomalies, stations, uptime and revenue."""

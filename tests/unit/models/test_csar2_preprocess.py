@@ -1,0 +1,115 @@
+"""prepare(): resampling, features and edge cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from models.csar2.features import FEATURE_NAMES
+from models.csar2.io import INPUTS, MAX_UNITS
+from models.csar2.preprocess import prepare
+from models.csar2.schema import ENERGY, POWER, SOC, Reading, SessionContext
+
+F = {n: i for i, n in enumerate(FEATURE_NAMES)}
+T0 = 1_700_000_000.0
+
+
+def session(minutes: int = 30, step_s: float = 60.0, kw: float = 11.0, soc: bool = True) -> list[Reading]:
+    """A clean constant-power session."""
+    out = []
+    for k in range(int(minutes * 60 / step_s) + 1):
+        t = T0 + k * step_s
+        out.append(Reading(t, ENERGY, 1000.0 + kw * k * step_s / 3600.0))
+        out.append(Reading(t, POWER, kw))
+        if soc:
+            out.append(Reading(t, SOC, 20.0 + k * step_s / 60.0 * 0.3))
+    return out
+
+
+CTX = SessionContext(max_power_kw=11.0, current_type="AC")
+
+
+def test_shapes_and_dtypes_match_contract() -> None:
+    p = prepare(session(), CTX)
+    for name, (dtype, shape) in INPUTS.items():
+        assert p.inputs[name].shape == shape
+        assert p.inputs[name].dtype == np.float32 and dtype == "FP32"
+    assert p.n_units == 31 and p.unit_seconds == 60.0
+    assert p.inputs["MASK"].sum() == 31
+    assert np.isfinite(p.inputs["FEATURES"]).all()
+    assert p.unit_start_ts(0) == T0
+
+
+def test_constant_power_features_are_consistent() -> None:
+    x = prepare(session(), CTX).inputs["FEATURES"][:30]
+    assert np.allclose(x[:, F["p_mean"]], 1.0, atol=1e-6)
+    # energy rate equals power: no residual
+    assert np.abs(x[:, F["pe_residual"]]).max() < 0.02
+    assert x[:, F["neg_step"]].min() == 0.0 and x[:, F["jump_excess"]].max() == 0.0
+
+
+def test_unsorted_input_gives_same_features() -> None:
+    r = session()
+    shuffled = [r[i] for i in np.random.default_rng(0).permutation(len(r))]
+    a = prepare(r, CTX).inputs["FEATURES"]
+    b = prepare(shuffled, CTX).inputs["FEATURES"]
+    late = F["late"]
+    keep = [i for i in range(a.shape[1]) if i != late]
+    assert np.allclose(a[:, keep], b[:, keep])
+    assert b[:, late].sum() > 0  # out-of-order arrival is kept as evidence
+
+
+def test_duplicates_are_evidence_not_values() -> None:
+    r = session()
+    dup = r + r[30:36]
+    a = prepare(r, CTX).inputs["FEATURES"]
+    b = prepare(dup, CTX).inputs["FEATURES"]
+    assert b[:, F["duplicates"]].sum() > 0
+    assert np.allclose(a[:, F["e_rate"]], b[:, F["e_rate"]])
+
+
+def test_missing_soc_is_reconstructed() -> None:
+    p = prepare(session(soc=False), SessionContext(max_power_kw=11.0, battery_capacity_kwh=50.0, target_soc=80.0))
+    assert p.soc_reconstructed
+    socs = [s for _, s in p.reconstructed_soc]
+    assert len(socs) == 31 and socs[-1] == pytest.approx(80.0)
+    assert all(b >= a for a, b in zip(socs, socs[1:], strict=False))
+    assert p.inputs["FEATURES"][0, F["soc_reconstructed"]] == 1.0
+    assert not prepare(session(), CTX).soc_reconstructed
+
+
+def test_long_session_grows_unit() -> None:
+    p = prepare(session(minutes=20 * 60, step_s=300.0), CTX)
+    assert p.unit_seconds > 60.0
+    assert p.n_units <= MAX_UNITS
+    assert p.unit_seconds * (p.n_units) >= 20 * 3600
+
+
+def test_fewer_than_three_readings_raises() -> None:
+    with pytest.raises(ValueError):
+        prepare(session()[:2], CTX)
+    with pytest.raises(ValueError):
+        prepare([Reading(T0 + i, "Temperature", 20.0) for i in range(10)], CTX)
+
+
+def test_unknown_measurands_ignored_and_phases_summed() -> None:
+    base = [r for r in session() if r.measurand != POWER]
+    phased = [Reading(r.ts, POWER, 11.0 / 3, phase=ph) for r in session() if r.measurand == POWER for ph in ("L1", "L2", "L3")]
+    noise = [Reading(r.ts, "Temperature", 30.0) for r in base[:10]]
+    p = prepare(base + phased + noise, CTX)
+    assert np.allclose(p.inputs["FEATURES"][:30, F["p_mean"]], 1.0, atol=1e-6)
+
+
+def test_register_decrease_and_jump_show_up() -> None:
+    r = session()
+    bad = [Reading(x.ts, x.measurand, x.value - 3.0 if x.measurand == ENERGY and x.ts >= T0 + 900 else x.value) for x in r]
+    x = prepare(bad, CTX).inputs["FEATURES"]
+    assert x[:, F["neg_step"]].min() < -0.5
+    jump = [Reading(x.ts, x.measurand, x.value + 500.0 if x.measurand == ENERGY and x.ts >= T0 + 900 else x.value) for x in r]
+    assert prepare(jump, CTX).inputs["FEATURES"][:, F["jump_excess"]].max() > 3.0
+
+
+def test_no_power_sets_flag() -> None:
+    p = prepare([r for r in session() if r.measurand != POWER], CTX)
+    assert p.inputs["FEATURES"][0, F["has_power"]] == 0.0
+    assert np.isfinite(p.inputs["FEATURES"]).all()

@@ -1,0 +1,111 @@
+"""Simulator: determinism, units, and that every category's injection is physically visible."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from models.csar2.schema import CATEGORIES, ENERGY, POWER, SOC
+from models.simulator import SimulatedSession, simulate_session
+from models.simulator.raw import normalise
+from models.simulator.session import HARD_NEGATIVES
+
+
+def series(s: SimulatedSession, m: str) -> tuple[np.ndarray, np.ndarray]:
+    rows = sorted({(r.ts, r.value) for r in s.readings if r.measurand == m and r.phase is None})
+    a = np.array(rows, dtype=float).reshape(-1, 2)
+    return a[:, 0], a[:, 1]
+
+
+def test_deterministic_per_seed() -> None:
+    a, b = simulate_session(42, "ENERGY_PIT"), simulate_session(42, "ENERGY_PIT")
+    assert a.raw == b.raw and a.labels == b.labels and a.metadata == b.metadata
+    assert simulate_session(43).raw != a.raw
+
+
+def test_raw_and_normalised_agree_and_units_vary() -> None:
+    units = set()
+    for seed in range(12):
+        s = simulate_session(seed)
+        assert normalise(s.raw) == s.readings
+        units |= {r["unit"] for r in s.raw}
+        assert all(r["timestamp"].endswith("Z") for r in s.raw)
+        assert s.kind == "healthy" and s.labels == []
+    assert {"Wh", "kWh", "W", "kW"} <= units
+
+
+def test_hard_negatives_have_no_labels() -> None:
+    for i, hn in enumerate(HARD_NEGATIVES):
+        s = simulate_session(100 + i, hard_negative=hn)
+        assert s.kind == "hard_negative" and s.labels == [] and len(s.readings) >= 3
+
+
+def _inside(t: np.ndarray, lb, pad: float = 0.0) -> np.ndarray:  # type: ignore[no-untyped-def]
+    return (t >= lb.start_ts - pad) & (t <= lb.end_ts + pad)
+
+
+def visible(s: SimulatedSession) -> bool:
+    """A physics check per category over the labelled window."""
+    lb = s.labels[0]
+    te, e = series(s, ENERGY)
+    tp, p = series(s, POWER)
+    ts, soc = series(s, SOC)
+    de = np.diff(e)
+    max_kw = float(s.metadata.get("maxPowerKw") or (p.max() if len(p) else 350.0))
+    cat = lb.category
+    if cat == "KWH_DECREASE":
+        return bool((de < 0).any())
+    if cat == "KWH_JUMP":
+        return bool((de > 1.1 * 350.0 * np.diff(te) / 3600.0).any() or (de > max_kw * np.diff(te) / 3600.0 * 1.5).any())
+    if cat == "ENERGY_PIT":
+        return bool((de < 0).any())
+    if cat == "ENERGY_STALL":
+        w = _inside(te, lb)
+        return bool(np.ptp(e[w][1:-1]) < 1e-6 if w.sum() > 2 else False) and bool(p[_inside(tp, lb)].max() > 0.5)
+    if cat == "PHANTOM_ENERGY":
+        w = _inside(te, lb)
+        return bool(e[w][-1] - e[w][0] > 0.01 and p[_inside(tp, lb)].max() < 0.2)
+    if cat == "POWER_ENERGY_MISMATCH":
+        w = _inside(tp, lb)
+        integ = np.trapz(p[w], tp[w]) / 3600.0
+        we = _inside(te, lb)
+        return bool(abs((e[we][-1] - e[we][0]) / max(integ, 1e-6) - 1.0) > 0.1)
+    if cat == "POWER_SPIKE":
+        return bool(p.max() > 1.3 * float(s.metadata.get("maxPowerKw") or 0.0) or p.max() > 3 * np.median(p))
+    if cat == "CHARGING_INTERRUPTION":
+        w = _inside(te, lb)
+        return bool(e[w][-1] - e[w][0] < 0.02 * max(e[-1] - e[0], 1.0) + 0.01)
+    if cat == "POWER_DERATING":
+        w = _inside(te, lb)
+        rate_in = (e[w][-1] - e[w][0]) / max(te[w][-1] - te[w][0], 1.0)
+        rate_all = (e[-1] - e[0]) / (te[-1] - te[0])
+        return bool(rate_in < 0.9 * rate_all) or bool(len(p) and p[_inside(tp, lb)].min() < 0.7 * p.max())
+    if cat == "SOC_DROP":
+        return bool((np.diff(soc) < 0).any())
+    if cat == "SOC_JUMP":
+        return bool((np.diff(soc) >= 4).any())
+    if cat == "ZERO_ENERGY":
+        return bool(e[-1] - e[0] < 0.5)
+    if cat == "DATA_GAP":
+        raw_ts = [r.ts for r in s.readings if r.measurand == ENERGY]
+        gaps = np.diff(np.unique(raw_ts))
+        dup = len(raw_ts) != len(set(raw_ts))
+        late = any(b < a for a, b in zip(raw_ts, raw_ts[1:], strict=False))
+        return bool(dup or late or gaps.max() > 3.5 * np.median(gaps))
+    raise AssertionError(cat)
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_each_category_is_injected_and_visible(category: str) -> None:
+    for seed in range(4):
+        s = simulate_session(1000 + seed, category)
+        assert s.kind == "anomalous" and [lb.category for lb in s.labels] == [category]
+        lb = s.labels[0]
+        t = [r.ts for r in s.readings]
+        assert min(t) <= lb.start_ts <= lb.end_ts <= max(t) + 1
+        assert visible(s), (category, seed, s.info)
+
+
+def test_severities_cover_range() -> None:
+    sev = {simulate_session(s, "POWER_SPIKE").labels[0].severity for s in range(30)}
+    assert sev == {"subtle", "moderate", "severe"}
