@@ -17,7 +17,7 @@ from evwatch.config import Settings, load_settings
 from evwatch.runtime import Runtime
 from serving.auth import KeyCache, provide_caller
 from serving.errors import EXCEPTION_HANDLERS
-from serving.health import health, ready
+from serving.health import health, metrics, ready
 from serving.sessions.controller import SessionController
 
 log = logging.getLogger("evwatch.api")
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         dependencies={"caller": Provide(provide_caller, sync_to_thread=True)},
     )
     return Litestar(
-        route_handlers=[health, ready, v1],
+        route_handlers=[health, ready, metrics, v1],
         lifespan=[_lifespan(settings, runtime)],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.api.max_body_bytes,

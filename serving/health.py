@@ -1,12 +1,13 @@
-"""`/health` (the process is alive) and `/ready` (every dependency answers), outside `/v1`."""
+"""`/health` (alive), `/ready` (every dependency answers) and `/metrics` (Prometheus), outside `/v1`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from anyio import to_thread
-from litestar import Response, get
+from litestar import MediaType, Response, get
 from litestar.datastructures import State
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from serving.errors import ErrorBody, error_response
 
@@ -28,3 +29,9 @@ async def ready(state: State) -> Response[Any]:
         )
         return response
     return Response({"status": "ready", "checks": status})
+
+
+@get("/metrics", exclude_from_auth=True, tags=["Operations"], summary="Prometheus metrics", media_type=MediaType.TEXT)
+async def metrics() -> Response[bytes]:
+    """Process metrics, including `evwatch_dead_letter_total` and Bytewax's Kafka consumer lag."""
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

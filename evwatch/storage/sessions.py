@@ -12,8 +12,8 @@ from typing import Any
 from clickhouse_connect.driver.client import Client
 
 from evwatch.domain.meter_values import StoredReading
-from evwatch.storage.clickhouse import scalar
 from evwatch.domain.sessions import AnalysisRecord, AnomalyRecord, SessionRecord
+from evwatch.storage.clickhouse import scalar
 
 _SESSION_COLUMNS = [
     "tenant_id",

@@ -268,6 +268,11 @@ def test_health_and_ready(api: Any) -> None:
     assert ready.json()["checks"] == {"kafka": True, "triton": True, "clickhouse": True, "pipeline": True}
 
 
+def test_metrics_expose_the_dead_letter_counter(api: Any) -> None:
+    resp = api.get("/metrics")
+    assert resp.status_code == 200 and "evwatch_dead_letter_total" in resp.text
+
+
 def test_openapi_schema_is_served(api: Any) -> None:
     schema = api.get("/schema/openapi.json").json()
     assert "/v1/sessions" in schema["paths"]
