@@ -18,7 +18,7 @@ from evwatch.contracts.meter_values import (
     ReplaceSessionRequest,
     UpdateSessionRequest,
 )
-from evwatch.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from evwatch.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound, Unavailable
 from evwatch.domain.meter_values import StoredReading, normalise_meter_values, utc_now
 from evwatch.domain.sessions import DEFAULT_STATUS, AnalysisRecord, SessionRecord
 from evwatch.storage import sessions as store
@@ -160,15 +160,24 @@ class SessionService:
         count = store.count_readings(self.client, session.tenant_id, session.session_id)
         analysis: AnalysisRecord | None = None
         message: str | None = None
+        pending = False
         if readings and count >= MIN_READINGS:
-            records = self.analyse_sessions(session.tenant_id, [session.session_id])
-            analysis = records[0] if records else None
+            try:
+                records = self.analyse_sessions(session.tenant_id, [session.session_id])
+                analysis = records[0] if records else None
+            except Unavailable as exc:
+                # The readings are stored; the pipeline finishes the analysis once Triton is back.
+                log.warning("analysis deferred for session %s: %s", session.session_id, exc)
+                pending = True
+                message = "Meter values stored; analysis is pending because the inference service is unavailable."
         elif count < MIN_READINGS:
             message = f"Analysis runs once the session has at least {MIN_READINGS} meter values (it has {count})."
-        self._republish(session, readings, op, publish_values)
+        self._republish(session, readings, op, publish_values, pending)
         return SessionView(session, analysis, message)
 
-    def _republish(self, session: SessionRecord, readings: list[StoredReading], op: str, publish_values: bool) -> None:
+    def _republish(
+        self, session: SessionRecord, readings: list[StoredReading], op: str, publish_values: bool, pending: bool
+    ) -> None:
         """Hand what the API accepted to the shared log, so the station windows see one stream."""
         if self.publish is None:
             return
@@ -198,6 +207,7 @@ class SessionService:
             metadata=session.metadata,
             status=session.status,
             op=op,
+            analysis_pending=pending or None,
         )
         try:
             self.publish(message)

@@ -23,6 +23,7 @@ from bytewax.dataflow import Dataflow
 from confluent_kafka import OFFSET_BEGINNING
 
 from evwatch.config import Settings
+from evwatch.domain.errors import Unavailable
 from evwatch.domain.sessions import AnalysisRecord
 from evwatch.session_service import IncomingMessage, SessionService
 from pipeline.dead_letter import DEAD_LETTERS, DeadLetter
@@ -117,24 +118,41 @@ def build_flow(deps: PipelineDeps) -> Dataflow:
     touched = op.flat_map_batch("store_readings", from_backends, deps.sessions.ingest)
     if not settings.pipeline.analysis_enabled:
         return flow
-    keyed = op.key_on("key_by_session", touched, lambda key: f"{key[0]}{_KEY_SEP}{key[1]}")
+    deferred = op.filter_map(
+        "deferred_by_api",
+        valid,
+        lambda item: (item.message.tenant_id, item.message.session_id) if item.message.analysis_pending else None,
+    )
+    to_analyse = op.merge("sessions_to_analyse", touched, deferred)
+    keyed = op.key_on("key_by_session", to_analyse, lambda key: f"{key[0]}{_KEY_SEP}{key[1]}")
     debounced = op.collect(
         "debounce", keyed, timeout=timedelta(seconds=settings.pipeline.analysis_debounce_s), max_size=1_000_000
     )
-    analysed = op.flat_map_batch("analyse", debounced, lambda batch: _analyse(deps.sessions, batch))
+    analysed = op.flat_map_batch("analyse", debounced, lambda batch: _analyse(deps, batch))
     events = op.map("analysed_event", analysed, _event_message)
     op.output("events_out", events, KafkaSink(brokers, kafka.topics.events))
     return flow
 
 
-def _analyse(service: SessionService, batch: list[tuple[str, list[tuple[str, str]]]]) -> list[AnalysisRecord]:
+def _analyse(deps: PipelineDeps, batch: list[tuple[str, list[tuple[str, str]]]]) -> list[AnalysisRecord]:
+    """Analyse each debounced session; while Triton is unreachable, wait and retry instead of dropping work."""
     by_tenant: dict[str, list[str]] = {}
     for key, _ in batch:
         tenant_id, session_id = key.split(_KEY_SEP, 1)
         by_tenant.setdefault(tenant_id, []).append(session_id)
     records: list[AnalysisRecord] = []
     for tenant_id, session_ids in by_tenant.items():
-        records.extend(service.analyse_sessions(tenant_id, session_ids))
+        delay = 1.0
+        while True:
+            try:
+                records.extend(deps.sessions.analyse_sessions(tenant_id, session_ids))
+                break
+            except Unavailable:
+                if deps.stop.is_set():
+                    raise
+                log.warning("inference unavailable; retrying %d sessions in %.0f s", len(session_ids), delay)
+                deps.stop.wait(delay)
+                delay = min(delay * 2, 30.0)
     return records
 
 

@@ -60,7 +60,10 @@ class MeterValuesMessage(CreateSessionRequest, frozen=True, kw_only=True):
 
     `op` is set only by evwatch's own API when it republishes what it accepted
     (`create`, `replace`, `append`); charging backends leave it out and get append semantics.
+    Such messages are already stored (and analysed, unless `analysisPending`).
     """
 
     tenant_id: NonEmptyStr
     op: str | None = None
+    # Set by the API when it stored the readings but could not reach Triton: the pipeline analyses them.
+    analysis_pending: bool | None = None
