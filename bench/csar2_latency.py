@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -16,7 +16,7 @@ from models.csar2.preprocess import prepare
 from models.csar2.runtime import TorchCsar2
 from models.simulator import simulate_session
 
-Infer = Callable[[Mapping[str, np.ndarray]], dict[str, np.ndarray]]
+Infer = Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]]
 SESSIONS = 128
 BATCH1_REPEATS = 200
 BATCH64_REPEATS = 10

@@ -14,6 +14,7 @@ from evwatch.config import KafkaSettings, PipelineSettings, Settings, Topics
 from evwatch.runtime import Runtime
 from evwatch.services.kafka_broker import ensure_topics
 from evwatch.session_service import SessionService
+from evwatch.storage.clickhouse import scalar
 from pipeline.runner import PipelineThread
 from tests.support.sessions import readings
 
@@ -40,13 +41,7 @@ def _produce_backlog(kafka: KafkaSettings, tenant_id: str) -> int:
 
 def _run_mode(runtime: Runtime, base: Settings, analysis: bool) -> dict[str, Any]:
     suffix = uuid.uuid4().hex[:6]
-    topics = Topics(
-        meter_values=f"bench-mv-{suffix}",
-        station_status=f"bench-st-{suffix}",
-        batches=f"bench-b-{suffix}",
-        dead_letter=f"bench-dlq-{suffix}",
-        events=f"bench-ev-{suffix}",
-    )
+    topics = Topics().suffixed(suffix)
     kafka = msgspec.structs.replace(base.kafka, topics=topics)
     ensure_topics(kafka.bootstrap_servers, list(topics.all()), kafka.partitions)
     pipeline = PipelineSettings(analysis_enabled=analysis, snapshot_interval_s=5.0, analysis_debounce_s=1.0)
@@ -59,11 +54,9 @@ def _run_mode(runtime: Runtime, base: Settings, analysis: bool) -> dict[str, Any
     client = runtime.client
     params = {"t": tenant_id}
     while True:
-        rows = int(client.command("SELECT count() FROM meter_values WHERE tenant_id = {t:String}", parameters=params))
-        analysed = int(
-            client.command(
-                "SELECT uniqExact(session_id) FROM session_inferences WHERE tenant_id = {t:String}", parameters=params
-            )
+        rows = scalar(client, "SELECT count() FROM meter_values WHERE tenant_id = {t:String}", params)
+        analysed = scalar(
+            client, "SELECT uniqExact(session_id) FROM session_inferences WHERE tenant_id = {t:String}", params
         )
         if rows >= total and (not analysis or analysed >= SESSIONS):
             break

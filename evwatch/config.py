@@ -18,6 +18,10 @@ class Topics(msgspec.Struct, frozen=True, kw_only=True):
     dead_letter: str = "evwatch.dead-letter"
     events: str = "evwatch.events"
 
+    def suffixed(self, suffix: str) -> Topics:
+        """The same topics with `-<suffix>` appended (isolated runs: tests, benchmarks, staging)."""
+        return Topics(**{name: f"{getattr(self, name)}-{suffix}" for name in self.__struct_fields__})
+
     def all(self) -> tuple[str, ...]:
         """Every topic evwatch creates at start."""
         return (self.meter_values, self.station_status, self.batches, self.dead_letter, self.events)

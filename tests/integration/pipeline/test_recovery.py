@@ -20,13 +20,7 @@ pytestmark = pytest.mark.integration
 
 def test_restart_resumes_where_it_stopped(runtime: Any, api: Any, tenant: Any, tmp_path: Any) -> None:
     suffix = uuid.uuid4().hex[:8]
-    topics = Topics(
-        meter_values=f"mv-{suffix}",
-        station_status=f"st-{suffix}",
-        batches=f"b-{suffix}",
-        dead_letter=f"dlq-{suffix}",
-        events=f"ev-{suffix}",
-    )
+    topics = Topics().suffixed(suffix)
     base: Settings = runtime.settings
     kafka = KafkaSettings(bootstrap_servers=base.kafka.bootstrap_servers, partitions=1, topics=topics)
     ensure_topics(kafka.bootstrap_servers, list(topics.all()), 1, replication_factor=1)
