@@ -13,13 +13,12 @@ from clickhouse_connect.driver.client import Client
 from evwatch.analysis import MIN_READINGS, BatchInfer, SessionSnapshot, analyse
 from evwatch.contracts.meter_values import (
     CreateSessionRequest,
-    MeterValueIn,
     MeterValuesMessage,
     ReplaceSessionRequest,
     UpdateSessionRequest,
 )
 from evwatch.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound, Unavailable
-from evwatch.domain.meter_values import StoredReading, normalise_meter_values, utc_now
+from evwatch.domain.meter_values import StoredReading, normalise_meter_values, to_wire, utc_now
 from evwatch.domain.sessions import DEFAULT_STATUS, AnalysisRecord, SessionRecord
 from evwatch.storage import sessions as store
 
@@ -181,22 +180,7 @@ class SessionService:
         """Hand what the API accepted to the shared log, so the station windows see one stream."""
         if self.publish is None:
             return
-        values = (
-            [
-                MeterValueIn(
-                    timestamp=r.timestamp,
-                    value=r.value,
-                    measurand=r.measurand,
-                    unit=r.unit,
-                    phase=r.phase,
-                    location=r.location,
-                    reconstructed=r.reconstructed or None,
-                )
-                for r in readings
-            ]
-            if publish_values
-            else None
-        )
+        values = [to_wire(r) for r in readings] if publish_values else None
         message = MeterValuesMessage(
             tenant_id=session.tenant_id,
             session_id=session.session_id,

@@ -55,6 +55,19 @@ def normalise_meter_values(values: Sequence[MeterValueIn], prefix: str = "meterV
     return out
 
 
+def to_wire(reading: StoredReading) -> MeterValueIn:
+    """A stored reading as the contract's MeterValue (used in answers and republished messages)."""
+    return MeterValueIn(
+        timestamp=reading.timestamp,
+        value=reading.value,
+        measurand=reading.measurand,
+        unit=reading.unit,
+        phase=reading.phase,
+        location=reading.location,
+        reconstructed=reading.reconstructed,
+    )
+
+
 def utc_now() -> datetime:
     """Current time, tz-aware UTC, at the millisecond precision ClickHouse stores (one place to read the clock)."""
     now = datetime.now(UTC)

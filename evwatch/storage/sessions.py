@@ -373,30 +373,23 @@ def list_sessions(
     client: Client, tenant_id: str, filters: SessionFilters, page: int, size: int
 ) -> tuple[list[SessionListItem], int]:
     """One page of sessions (newest first) with their latest analysis, and the total count."""
+    # (value, condition): a condition applies when its value is given. Never-analysed sessions have NULL
+    # inference fields and so never match the inference filters.
+    conditions = [
+        (filters.charging_station_id, "s.charging_station_id = {station:String}", "station"),
+        (filters.evse_id, "s.evse_id = {evse:String}", "evse"),
+        (filters.date_from, "s.created_at >= {dfrom:DateTime64(3, 'UTC')}", "dfrom"),
+        (filters.date_to, "s.created_at <= {dto:DateTime64(3, 'UTC')}", "dto"),
+        (filters.is_anomaly, "i.is_anomaly = {isan:Bool}", "isan"),
+        (filters.min_score, "i.anomaly_score >= {mins:Float64}", "mins"),
+        (filters.min_confidence, "i.anomaly_confidence >= {minc:Float64}", "minc"),
+    ]
     where = ["s.tenant_id = {t:String}"]
     params: dict[str, Any] = {"t": tenant_id, "limit": size, "offset": page * size}
-    if filters.charging_station_id is not None:
-        where.append("s.charging_station_id = {station:String}")
-        params["station"] = filters.charging_station_id
-    if filters.evse_id is not None:
-        where.append("s.evse_id = {evse:String}")
-        params["evse"] = filters.evse_id
-    if filters.date_from is not None:
-        where.append("s.created_at >= {dfrom:DateTime64(3, 'UTC')}")
-        params["dfrom"] = filters.date_from
-    if filters.date_to is not None:
-        where.append("s.created_at <= {dto:DateTime64(3, 'UTC')}")
-        params["dto"] = filters.date_to
-    # Never-analysed sessions have NULL inference fields and so never match these filters.
-    if filters.is_anomaly is not None:
-        where.append("i.is_anomaly = {isan:Bool}")
-        params["isan"] = filters.is_anomaly
-    if filters.min_score is not None:
-        where.append("i.anomaly_score >= {mins:Float64}")
-        params["mins"] = filters.min_score
-    if filters.min_confidence is not None:
-        where.append("i.anomaly_confidence >= {minc:Float64}")
-        params["minc"] = filters.min_confidence
+    for value, condition, name in conditions:
+        if value is not None:
+            where.append(condition)
+            params[name] = value
     base = (
         "FROM (SELECT * FROM sessions FINAL WHERE tenant_id = {t:String}) AS s "
         "LEFT JOIN (SELECT session_id, argMax(is_anomaly, analyzed_at) AS is_anomaly, "

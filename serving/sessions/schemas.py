@@ -6,7 +6,8 @@ from datetime import datetime
 
 import msgspec
 
-from evwatch.domain.meter_values import StoredReading
+from evwatch.contracts.meter_values import MeterValueIn
+from evwatch.domain.meter_values import to_wire
 from evwatch.domain.sessions import AnalysisRecord
 from evwatch.session_service import SessionDetailView, SessionView
 from evwatch.storage.sessions import SessionListItem
@@ -54,22 +55,10 @@ class SessionAnalysis(msgspec.Struct, rename="camel", omit_defaults=True, kw_onl
     created_at: datetime | None = None
 
 
-class MeterValueOut(msgspec.Struct, rename="camel", omit_defaults=True, kw_only=True):
-    """A stored (normalised) reading."""
-
-    timestamp: datetime
-    value: float
-    measurand: str | None = None
-    unit: str | None = None
-    phase: str | None = None
-    location: str | None = None
-    reconstructed: bool | None = None
-
-
 class SessionDetail(SessionAnalysis, kw_only=True):
     """Get Session Detail: the analysis plus required createdAt and meterValues."""
 
-    meter_values: list[MeterValueOut]
+    meter_values: list[MeterValueIn]
 
 
 class SessionSummary(msgspec.Struct, rename="camel"):
@@ -131,19 +120,6 @@ def session_analysis(view: SessionView) -> SessionAnalysis:
     )
 
 
-def meter_value_out(r: StoredReading) -> MeterValueOut:
-    """A stored reading on the wire."""
-    return MeterValueOut(
-        timestamp=r.timestamp,
-        value=r.value,
-        measurand=r.measurand,
-        unit=r.unit,
-        phase=r.phase,
-        location=r.location,
-        reconstructed=r.reconstructed,
-    )
-
-
 def session_summary(item: SessionListItem) -> SessionSummary:
     """A list row."""
     return SessionSummary(
@@ -164,6 +140,6 @@ def session_detail(view: SessionDetailView) -> SessionDetail:
         session_id=view.session.session_id,
         status=view.session.status,
         created_at=view.session.created_at,
-        meter_values=[meter_value_out(r) for r in view.readings],
+        meter_values=[to_wire(r) for r in view.readings],
         **_analysis_fields(view.analysis),  # type: ignore[arg-type]
     )
