@@ -23,6 +23,8 @@ class ReadingsInput:
 
     readings: tuple[EnergyReading, ...]
     received_at: datetime
+    # The session's `metadata.maxPowerKw`, used for its connector when station metadata gives none.
+    max_power_kw: float | None = None
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,9 @@ def from_meter_values(item: IncomingMessage, now: datetime | None = None) -> lis
         if r.measurand == ENERGY_REGISTER and r.phase is None
     )
     received = now or datetime.now(UTC)
-    return [(station_key(msg.tenant_id, msg.charging_station_id), ReadingsInput(readings, received))]
+    rating = (msg.metadata or {}).get("maxPowerKw")
+    max_kw = float(rating) if isinstance(rating, int | float) and not isinstance(rating, bool) and rating > 0 else None
+    return [(station_key(msg.tenant_id, msg.charging_station_id), ReadingsInput(readings, received, max_kw))]
 
 
 def parse_station_status(topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None,

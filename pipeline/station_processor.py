@@ -18,6 +18,8 @@ from pipeline.station_windows import (
     close_day,
     drain_dirty,
     history_of,
+    local_day_start,
+    next_day_start,
     partial_day,
     partial_due,
 )
@@ -35,6 +37,11 @@ class StationWindowConfig:
     min_partial_minutes: int = 60
     # Wall-clock closing waits until the station sent nothing for this long (see closable_days).
     quiet_s: float = 300.0
+    # Next-day data closes a day once it is this far past midnight (connectors report with lag).
+    grace_s: float = 1800.0
+    # A closable day waits this long (wall clock) before it closes, so items of the same moment on
+    # the other input (status vs meter values, other partitions) still land in it.
+    settle_s: float = 10.0
     tick_s: float = 60.0
 
 
@@ -117,7 +124,13 @@ def _apply_metadata(state: StationProcessorState, item: MetadataInput) -> bool:
 
 def _close(state: StationProcessorState, now: float, cfg: StationWindowConfig) -> list[StationOutput]:
     out: list[StationOutput] = []
-    for day_start in closable_days(state.windows, now, cfg.close_after_s, cfg.quiet_s):
+    windows = state.windows
+    candidates = closable_days(windows, now, cfg.close_after_s, cfg.quiet_s, cfg.grace_s)
+    for day_start in candidates:
+        windows.closable_since.setdefault(day_start, now)
+    for day_start in candidates:
+        if now - windows.closable_since[day_start] < cfg.settle_s:
+            break  # days close in order
         history = history_of(state.windows)
         day = close_day(state.windows, day_start)
         if day.connector_ids:
@@ -131,10 +144,14 @@ def on_input(state: StationProcessorState, item: StationInput, now: float,
     out: list[StationOutput] = []
     state.windows.last_arrival_wall = now
     when = _item_time(item)
-    if state.first_seen is None or when < state.first_seen:
+    # Event times move first sight earlier (out-of-order data); a description's arrival time does not.
+    if state.first_seen is None or (not isinstance(item, MetadataInput) and when < state.first_seen):
         state.first_seen = when
         out.append(StationSeen(when))
     if isinstance(item, ReadingsInput):
+        if item.max_power_kw is not None:
+            for connector in {r.connector_id for r in item.readings}:
+                state.windows.max_power_kw.setdefault(connector, item.max_power_kw)
         for reading in sorted(item.readings, key=lambda r: r.timestamp):
             apply_reading(state.windows, reading)
         rows = drain_dirty(state.windows)
@@ -149,13 +166,27 @@ def on_input(state: StationProcessorState, item: StationInput, now: float,
     return out
 
 
+def _open_today(state: StationProcessorState, now: float) -> None:
+    """A station that used to send data has today's day open even if nothing arrives: a station
+    that went silent still gets its (empty) day scored once the day is over."""
+    windows = state.windows
+    if not windows.history:
+        return
+    today = local_day_start(now, windows.tz)
+    if windows.closed_through is None or today > windows.closed_through:
+        windows.open_days.add(today)
+
+
 def on_tick(state: StationProcessorState, now: float, cfg: StationWindowConfig) -> list[StationOutput]:
     """Close days by the wall clock and score the open day when due."""
+    _open_today(state, now)
     out = _close(state, now, cfg)
     windows = state.windows
     fresh = windows.latest_event_ts is not None and (
         state.partial_scored_upto is None or windows.latest_event_ts > state.partial_scored_upto)
-    if fresh and partial_due(windows, now, cfg.partial_interval_s):
+    # Only today's day gets intra-day scores; a day that already ended waits for its final score.
+    current = bool(windows.open_days) and now < next_day_start(max(windows.open_days), windows.tz)
+    if fresh and current and partial_due(windows, now, cfg.partial_interval_s):
         day = partial_day(windows, now)
         if day is not None and day.connector_ids and day.minutes_observed >= cfg.min_partial_minutes:
             state.partial_scored_upto = windows.latest_event_ts
@@ -164,7 +195,10 @@ def on_tick(state: StationProcessorState, now: float, cfg: StationWindowConfig) 
 
 
 def next_tick(state: StationProcessorState, now: float, cfg: StationWindowConfig) -> datetime | None:
-    """When `on_tick` should run next (None while no day is open)."""
-    if not state.windows.open_days:
+    """When `on_tick` should run next (None while no day is open and the station never sent a day)."""
+    if not state.windows.open_days and not state.windows.history:
         return None
-    return datetime.fromtimestamp(now + cfg.tick_s, UTC)
+    at = now + cfg.tick_s
+    if state.windows.closable_since:
+        at = min(at, max(now, min(state.windows.closable_since.values()) + cfg.settle_s))
+    return datetime.fromtimestamp(at, UTC)

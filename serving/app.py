@@ -19,10 +19,12 @@ from serving.auth import KeyCache, provide_caller
 from serving.errors import EXCEPTION_HANDLERS
 from serving.health import health, metrics, ready
 from serving.sessions.controller import SessionController
+from serving.stations.controller import StationController
+from serving.statistics.controller import StatisticsController
 
 log = logging.getLogger("evwatch.api")
 
-V1_CONTROLLERS: list[type] = [SessionController]
+V1_CONTROLLERS: list[type] = [SessionController, StationController, StatisticsController]
 
 
 def _lifespan(settings: Settings, runtime: Runtime | None):  # type: ignore[no-untyped-def]

@@ -1,0 +1,150 @@
+"""Wire types of `evwatch.station-status`: OCPP StatusNotification-like events and station metadata.
+
+Both kinds share one topic and are told apart by a `type` field (a msgspec tagged union:
+`"StatusNotification"` or `"StationMetadata"`). Producers that speak plain OCPP rarely send a
+`type`, so it is optional on input: a message without one is a status notification when it
+has a `status` key and station metadata otherwise. See docs/station-messages.md.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import msgspec
+
+from evwatch.contracts.decoding import decode
+from evwatch.domain.errors import FieldProblem, InvalidInput, MalformedInput
+
+NonEmptyStr = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
+# OCPP 1.6 sends connectorId as an integer, the /v1 API uses strings: accept both, keep strings.
+ConnectorId = NonEmptyStr | Annotated[int, msgspec.Meta(ge=0)]
+
+STATUS_NOTIFICATION = "StatusNotification"
+STATION_METADATA = "StationMetadata"
+
+ConnectorStatus = Literal[
+    "Available",
+    "Preparing",
+    "Charging",
+    "SuspendedEVSE",
+    "SuspendedEV",
+    "Finishing",
+    "Reserved",
+    "Unavailable",
+    "Faulted",
+]
+# Statuses in which the connector cannot serve a driver (the uptime numerator excludes them).
+UNAVAILABLE_STATUSES: frozenset[str] = frozenset({"Unavailable", "Faulted"})
+# Statuses in which a vehicle is plugged in and a session is running.
+SESSION_STATUSES: frozenset[str] = frozenset({"Charging", "SuspendedEVSE", "SuspendedEV"})
+
+
+class StatusNotification(
+    msgspec.Struct,
+    rename="camel",
+    kw_only=True,
+    frozen=True,
+    omit_defaults=True,
+    tag=STATUS_NOTIFICATION,
+    tag_field="type",
+):
+    """A connector changed status. `connectorId` "0" addresses the whole station (OCPP)."""
+
+    tenant_id: NonEmptyStr
+    charging_station_id: NonEmptyStr
+    connector_id: ConnectorId
+    status: ConnectorStatus
+    timestamp: AwareDatetime
+    error_code: NonEmptyStr = "NoError"
+    info: str | None = None
+    vendor_error_code: str | None = None
+
+    @property
+    def connector(self) -> str:
+        """The connector id as a string."""
+        return str(self.connector_id)
+
+
+class ConnectorSpec(msgspec.Struct, rename="camel", kw_only=True, frozen=True, omit_defaults=True):
+    """One connector of a station as described by its metadata."""
+
+    connector_id: ConnectorId
+    max_power_kw: Annotated[float, msgspec.Meta(gt=0, le=2000)] | None = None
+    current_type: Literal["AC", "DC"] | None = None
+
+    @property
+    def connector(self) -> str:
+        """The connector id as a string."""
+        return str(self.connector_id)
+
+
+class StationMetadata(
+    msgspec.Struct,
+    rename="camel",
+    kw_only=True,
+    frozen=True,
+    omit_defaults=True,
+    tag=STATION_METADATA,
+    tag_field="type",
+):
+    """Facts about a station; a later message replaces the earlier one as a whole."""
+
+    tenant_id: NonEmptyStr
+    charging_station_id: NonEmptyStr
+    ocpp_charging_station_id: NonEmptyStr | None = None
+    address: str | None = None
+    operator: str | None = None
+    time_zone: NonEmptyStr = "UTC"
+    tariff_per_kwh: Annotated[float, msgspec.Meta(ge=0)] | None = None
+    currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")] | None = None
+    connectors: list[ConnectorSpec] = msgspec.field(default_factory=list)
+    # Free-form extras passed through to `GET /v1/stations/{id}` `metadata`.
+    metadata: dict[str, Any] | None = None
+    # When the producer built this description; orders updates (arrival order otherwise).
+    timestamp: AwareDatetime | None = None
+
+
+StationStatusMessage = StatusNotification | StationMetadata
+
+
+def _kind(obj: dict[str, Any]) -> str:
+    kind = obj.get("type")
+    if kind is None:
+        return STATUS_NOTIFICATION if "status" in obj else STATION_METADATA
+    if kind not in (STATUS_NOTIFICATION, STATION_METADATA):
+        raise InvalidInput([FieldProblem("type", f"must be {STATUS_NOTIFICATION!r} or {STATION_METADATA!r}")])
+    return str(kind)
+
+
+def decode_station_message(raw: bytes) -> StationStatusMessage:
+    """Decode one `evwatch.station-status` message; errors name the offending field."""
+    try:
+        obj = msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        obj = None  # let decode() produce the precise JSON error (and the NaN handling)
+    if obj is not None and not isinstance(obj, dict):
+        raise MalformedInput("station-status message must be a JSON object")
+    kind = _kind(obj) if obj is not None else STATUS_NOTIFICATION
+    if kind == STATUS_NOTIFICATION:
+        return decode(raw, StatusNotification)
+    message = decode(raw, StationMetadata)
+    try:
+        ZoneInfo(message.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput([FieldProblem("timeZone", f"unknown IANA time zone {message.time_zone!r}")]) from None
+    seen: set[str] = set()
+    for i, spec in enumerate(message.connectors):
+        if spec.connector in seen:
+            raise InvalidInput(
+                [FieldProblem(f"connectors[{i}].connectorId", f"duplicate connector {spec.connector!r}")]
+            )
+        seen.add(spec.connector)
+    return message
+
+
+def encode_station_message(message: StationStatusMessage) -> bytes:
+    """JSON bytes of a message, including its `type` tag."""
+    return msgspec.json.encode(message)

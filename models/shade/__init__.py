@@ -1,0 +1,1 @@
+"""SHADE: station-level anomaly detection over station-days (see DESIGN.md §4)."""

@@ -1,0 +1,123 @@
+"""SHADE's public interface: the station-day input, the history, the result, tensor names and shapes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+MODEL_NAME = "shade"
+MODEL_VERSION = "shade-1.0.0"
+
+MINUTES = 1440
+# 15-minute bins keep a day of history per connector at 96 floats.
+PROFILE_BINS = 96
+MINUTES_PER_BIN = MINUTES // PROFILE_BINS
+MAX_CONNECTORS = 8
+
+# Class 0 is "normal"; the order of the others is the model's output order and never changes.
+ANOMALY_TYPES: tuple[str, ...] = (
+    "energy_drop",
+    "energy_surge",
+    "connector_outage",
+    "idle_consumption",
+    "meter_mismatch",
+)
+N_CLASSES = len(ANOMALY_TYPES) + 1
+
+STATION_FEATURES = 16
+CONNECTOR_FEATURES = 8
+
+# Triton tensor names; shapes are per item (the batch axis is added by Triton / the runtime).
+INPUT_STATION = "STATION"
+INPUT_CONNECTORS = "CONNECTORS"
+OUTPUT_MINUTE_PROBS = "MINUTE_PROBS"
+OUTPUT_DAY_SCORE = "DAY_SCORE"
+INPUT_SHAPES: dict[str, tuple[int, ...]] = {
+    INPUT_STATION: (STATION_FEATURES, MINUTES),
+    INPUT_CONNECTORS: (MAX_CONNECTORS, CONNECTOR_FEATURES, MINUTES),
+}
+OUTPUT_SHAPES: dict[str, tuple[int, ...]] = {
+    OUTPUT_MINUTE_PROBS: (N_CLASSES, MINUTES),
+    OUTPUT_DAY_SCORE: (1,),
+}
+
+
+@dataclass(frozen=True)
+class StationDay:
+    """One station-day (or the observed part of it): minute energy and masks per connector.
+
+    Minute 0 is local midnight in `tz`; a DST day is still 1440 minutes (the extra or missing
+    hour is folded into the grid by the window logic). Arrays are indexed [connector, minute] in
+    the order of `connector_ids`; the station's own meter (connector 0) is `station_meter_kwh`.
+    """
+
+    day_start: int
+    tz: str
+    connector_ids: tuple[str, ...]
+    energy_kwh: np.ndarray
+    session_active: np.ndarray
+    available: np.ndarray
+    station_meter_kwh: np.ndarray | None = None
+    max_power_kw: tuple[float, ...] | None = None
+    minutes_observed: int = MINUTES
+
+    def __post_init__(self) -> None:
+        n = len(self.connector_ids)
+        for name in ("energy_kwh", "session_active", "available"):
+            arr = getattr(self, name)
+            if arr.shape != (n, MINUTES):
+                msg = f"{name} must have shape ({n}, {MINUTES}), got {arr.shape}"
+                raise ValueError(msg)
+        if self.station_meter_kwh is not None and self.station_meter_kwh.shape != (MINUTES,):
+            msg = f"station_meter_kwh must have shape ({MINUTES},)"
+            raise ValueError(msg)
+        if self.max_power_kw is not None and len(self.max_power_kw) != n:
+            msg = "max_power_kw must have one entry per connector"
+            raise ValueError(msg)
+        if not 0 < self.minutes_observed <= MINUTES:
+            msg = f"minutes_observed must be in 1..{MINUTES}"
+            raise ValueError(msg)
+
+
+@dataclass(frozen=True)
+class DayProfile:
+    """A compact past day of a station: energy per connector in 15-minute bins."""
+
+    day_start: int
+    weekday: int  # 0 = Monday, local time
+    connector_ids: tuple[str, ...]
+    energy_kwh: np.ndarray  # [C, PROFILE_BINS]
+
+    @property
+    def total_kwh(self) -> float:
+        """Energy over all connectors that day."""
+        return float(self.energy_kwh.sum())
+
+
+@dataclass(frozen=True)
+class History:
+    """The station's previous days (oldest first), from which the expected profile is built."""
+
+    days: tuple[DayProfile, ...] = ()
+
+
+@dataclass(frozen=True)
+class ShadeMarker:
+    """Start of one anomalous stretch of the day."""
+
+    start_minute: int
+    end_minute: int
+    score: float
+
+
+@dataclass(frozen=True)
+class ShadeResult:
+    """SHADE's verdict on a station-day."""
+
+    day_score: float
+    is_anomaly: bool
+    markers: tuple[ShadeMarker, ...]
+    detection_details: dict[str, Any] = field(default_factory=dict)
+    model_version: str = MODEL_VERSION
