@@ -90,6 +90,13 @@ class PipelineSettings(msgspec.Struct, frozen=True, kw_only=True):
     # A session with no reading for this long (event time) is closed and analysed a last time.
     session_gap_s: float = 3600.0
     batch_size: int = 500
+    # Station-day windows (see pipeline/station_processor.StationWindowConfig for what each means).
+    station_close_after_s: float = 2 * 3600.0
+    station_partial_interval_s: float = 15 * 60.0
+    station_quiet_s: float = 300.0
+    station_grace_s: float = 1800.0
+    station_settle_s: float = 10.0
+    station_tick_s: float = 60.0
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -176,5 +183,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             analysis_debounce_s=float(get("PIPELINE_DEBOUNCE_S", str(d.pipeline.analysis_debounce_s))),
             session_gap_s=float(get("PIPELINE_SESSION_GAP_S", str(d.pipeline.session_gap_s))),
             batch_size=int(get("PIPELINE_BATCH_SIZE", str(d.pipeline.batch_size))),
+            station_close_after_s=float(get("PIPELINE_STATION_CLOSE_AFTER_S", str(d.pipeline.station_close_after_s))),
+            station_partial_interval_s=float(
+                get("PIPELINE_STATION_PARTIAL_INTERVAL_S", str(d.pipeline.station_partial_interval_s))
+            ),
+            station_quiet_s=float(get("PIPELINE_STATION_QUIET_S", str(d.pipeline.station_quiet_s))),
+            station_grace_s=float(get("PIPELINE_STATION_GRACE_S", str(d.pipeline.station_grace_s))),
+            station_settle_s=float(get("PIPELINE_STATION_SETTLE_S", str(d.pipeline.station_settle_s))),
+            station_tick_s=float(get("PIPELINE_STATION_TICK_S", str(d.pipeline.station_tick_s))),
         ),
     )

@@ -2,14 +2,12 @@
 
 meter_values_in → parse ─┬─ dead letters → dead_letter_out (evwatch.dead-letter)
                          └─ valid ─┬─ (API-originated: already stored and analysed by the API)
-                                   │                                   └→ station steps (when present)
+                                   │                                   └→ station steps (pipeline/station_dataflow.py)
                                    └─ store_readings → key_by_session → debounce → analyse → events_out
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import threading
 from collections.abc import Iterable
@@ -29,6 +27,7 @@ from evwatch.session_service import IncomingMessage, SessionService
 from pipeline.dead_letter import DEAD_LETTERS, DeadLetter
 from pipeline.kafka_source import StoppableKafkaSource
 from pipeline.meter_values import parse
+from pipeline.station_dataflow import add_station_steps
 
 log = logging.getLogger("evwatch.pipeline")
 
@@ -111,7 +110,7 @@ def build_flow(deps: PipelineDeps) -> Dataflow:
     )
 
     valid = op.filter_map("valid", parsed, lambda item: item if isinstance(item, IncomingMessage) else None)
-    _add_station_steps(flow, valid, deps)
+    add_station_steps(flow, valid, deps)
 
     # The API stores and analyses what it accepts before it republishes it here.
     from_backends = op.filter("from_backends", valid, lambda item: item.message.op is None)
@@ -154,10 +153,3 @@ def _analyse(deps: PipelineDeps, batch: list[tuple[str, list[tuple[str, str]]]])
                 deps.stop.wait(delay)
                 delay = min(delay * 2, 30.0)
     return records
-
-
-def _add_station_steps(flow: Dataflow, valid: op.Stream[IncomingMessage], deps: PipelineDeps) -> None:
-    """Station-day windows live in `pipeline.station_steps` (one stream for API and backends)."""
-    if importlib.util.find_spec("pipeline.station_steps") is None:
-        return
-    importlib.import_module("pipeline.station_steps").add_station_steps(flow, valid, deps)

@@ -59,17 +59,15 @@ _TRITON_RETRIES = 3
 
 
 def window_config(settings: Settings) -> StationWindowConfig:
-    """Station window knobs; `PipelineSettings.station_*` fields override the defaults when present."""
-    d = StationWindowConfig()
+    """Station window knobs from `PipelineSettings.station_*`."""
     p = settings.pipeline
     return StationWindowConfig(
-        close_after_s=float(getattr(p, "station_close_after_s", d.close_after_s)),
-        partial_interval_s=float(getattr(p, "station_partial_interval_s", d.partial_interval_s)),
-        min_partial_minutes=d.min_partial_minutes,
-        quiet_s=float(getattr(p, "station_quiet_s", d.quiet_s)),
-        grace_s=float(getattr(p, "station_grace_s", d.grace_s)),
-        settle_s=float(getattr(p, "station_settle_s", d.settle_s)),
-        tick_s=float(getattr(p, "station_tick_s", d.tick_s)),
+        close_after_s=p.station_close_after_s,
+        partial_interval_s=p.station_partial_interval_s,
+        quiet_s=p.station_quiet_s,
+        grace_s=p.station_grace_s,
+        settle_s=p.station_settle_s,
+        tick_s=p.station_tick_s,
     )
 
 

@@ -1,6 +1,6 @@
 """Per-station windows, pure: minute energy from register deltas, availability from status, station-days.
 
-No Bytewax here; `pipeline/station_steps.py` keeps one `StationState` per (tenant, station) in a
+No Bytewax here; `pipeline/station_dataflow.py` keeps one `StationState` per (tenant, station) in a
 stateful operator and calls these functions. All state is plain data, so it pickles into
 Bytewax recovery snapshots.
 """
