@@ -68,10 +68,18 @@ def _unavailable(_: Request[Any, Any, Any], exc: Unavailable) -> Response[ErrorB
     return error_response(503, str(exc))
 
 
+def _wire_name(key: str) -> str:
+    """Litestar names parameters by their Python name; clients know the camelCase query name."""
+    head, *rest = key.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 def _validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[ErrorBody]:
     # Litestar raises this for path/query parameters; the contract reports those as 422.
     problems = [
-        FieldProblem(str(item.get("key") or item.get("source") or "$"), str(item.get("message", "is invalid")))
+        FieldProblem(
+            _wire_name(str(item.get("key") or item.get("source") or "$")), str(item.get("message", "is invalid"))
+        )
         for item in (exc.extra if isinstance(exc.extra, list) else [])
         if isinstance(item, dict)
     ]

@@ -23,6 +23,10 @@ MINUTE_THRESHOLD = 0.5
 MIN_RUN_MINUTES = 15
 # Runs closer than this are one stretch (the model's 5-minute steps flicker at edges).
 MERGE_GAP_MINUTES = 30
+# Drops and surges are judged against the station's own profile; with fewer same-kind days than
+# this the profile is mostly noise (seen on new stations), so such findings are not raised yet.
+MIN_PROFILE_HISTORY_DAYS = 3
+PROFILE_TYPES = frozenset({"energy_drop", "energy_surge"})
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
@@ -93,6 +97,10 @@ def interpret(prepared: PreparedDay, outputs: dict[str, np.ndarray],
     else:
         expected = float(prepared.expected_total_kwh[a:b].sum())
         actual = float(prepared.actual_total_kwh[a:b].sum())
+    if is_anomaly and anomaly_type in PROFILE_TYPES and prepared.history_days < MIN_PROFILE_HISTORY_DAYS:
+        is_anomaly = False
+        markers = ()
+        details["suppressed"] = f"{anomaly_type} needs {MIN_PROFILE_HISTORY_DAYS} days of station history"
     if is_anomaly:
         details["anomaly_type"] = anomaly_type
         connector = _connector_for(prepared, anomaly_type, a, b)

@@ -188,8 +188,8 @@ def test_list_pagination_and_filters(api: Any, tenant: Any) -> None:
 
 
 @pytest.mark.parametrize("params", [{"pageSize": 0}, {"pageSize": 501}, {"page": -1}, {"minScore": "high"}])
-def test_bad_query_parameters_are_422(api: Any, tenant: Any, params: dict[str, Any]) -> None:
-    assert_error(api.get("/v1/sessions", params=params, headers=tenant.headers), 422)
+def test_bad_query_parameters_are_422_naming_the_parameter(api: Any, tenant: Any, params: dict[str, Any]) -> None:
+    assert_error(api.get("/v1/sessions", params=params, headers=tenant.headers), 422, next(iter(params)))
 
 
 def _with_value(value: Any, **mv: Any) -> dict[str, Any]:

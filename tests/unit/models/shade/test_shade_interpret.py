@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.shade.features import prepare
+from models.shade.features import prepare, profile_of
 from models.shade.interpret import interpret
 from models.shade.schema import ANOMALY_TYPES, MINUTES, N_CLASSES, OUTPUT_DAY_SCORE, OUTPUT_MINUTE_PROBS, History
 from models.shade.simulator import random_station, simulate_day
@@ -20,9 +20,10 @@ def _outputs(day_score: float, anomaly: str | None = None, start: int = 0, end: 
     return {OUTPUT_MINUTE_PROBS: probs, OUTPUT_DAY_SCORE: np.array([day_score], dtype=np.float32)}
 
 
-def _prepared():
+def _prepared(history_days: int = 14):
     spec = random_station(np.random.default_rng(4), n_connectors=3)
-    return prepare(simulate_day(spec, 14, 1).day, History())
+    history = History(tuple(profile_of(simulate_day(spec, d, 1).day) for d in range(14 - history_days, 14)))
+    return prepare(simulate_day(spec, 14, 1).day, history)
 
 
 def test_healthy_result_has_no_type_and_no_markers() -> None:
@@ -68,3 +69,11 @@ def test_anomalous_day_without_a_run_gets_one_marker() -> None:
 def test_outage_names_a_connector() -> None:
     result = interpret(_prepared(), _outputs(0.9, "connector_outage", 200, 800))
     assert result.detection_details["connector_id"] in {"1", "2", "3"}
+
+
+def test_profile_findings_wait_for_enough_station_history() -> None:
+    young = interpret(_prepared(history_days=1), _outputs(0.9, "energy_drop", 600, 900), threshold=0.5)
+    assert not young.is_anomaly and young.markers == ()
+    assert "history" in young.detection_details["suppressed"]
+    outage = interpret(_prepared(history_days=1), _outputs(0.9, "connector_outage", 600, 900), threshold=0.5)
+    assert outage.is_anomaly and outage.detection_details["anomaly_type"] == "connector_outage"
