@@ -10,6 +10,8 @@ import signal
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import TracebackType
+from typing import Self
 
 # Children still running; an atexit hook stops them so a crashed test run or an unhandled
 # exception does not leave a JVM or tritonserver behind (SIGKILL of the parent still can).
@@ -40,9 +42,7 @@ def spawn(
     return proc
 
 
-def stop_group(
-    proc: subprocess.Popen[bytes], logger: logging.Logger, *, grace_s: float = 20.0
-) -> int | None:
+def stop_group(proc: subprocess.Popen[bytes], logger: logging.Logger, *, grace_s: float = 20.0) -> int | None:
     """SIGTERM the process group, wait up to `grace_s`, then SIGKILL it; returns the exit code."""
     _live.pop(proc.pid, None)
     if proc.poll() is None:
@@ -102,3 +102,41 @@ def log_tail(path: Path, lines: int = 40) -> str:
     except OSError:
         return f"(no log at {path})"
     return "\n".join(text.splitlines()[-lines:])
+
+
+class ChildService:
+    """A service run as a child process group: `with Service(...) as s:`, idempotent `stop()`."""
+
+    label = "service"
+    stop_timeout_s: float
+    _proc: subprocess.Popen[bytes] | None
+    _log: logging.Logger
+
+    @property
+    def pid(self) -> int | None:
+        """PID of the running child, or None."""
+        return self._proc.pid if self._proc is not None and self._proc.poll() is None else None
+
+    def start(self) -> Self:
+        """Start the child and wait until it serves."""
+        raise NotImplementedError
+
+    def _stopped(self) -> None:
+        """Hook: clean up after the child is gone."""
+
+    def stop(self) -> None:
+        """SIGTERM the child's process group, SIGKILL after `stop_timeout_s`."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        rc = stop_group(proc, self._log, grace_s=self.stop_timeout_s)
+        self._stopped()
+        self._log.info("%s pid %d stopped (rc=%s)", self.label, proc.pid, rc)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()

@@ -11,14 +11,13 @@ import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Self
 
 from confluent_kafka import KafkaError, KafkaException
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from evwatch.config import KafkaSettings
-from evwatch.services._process import cmdline, log_tail, pid_alive, spawn, stop_group
+from evwatch.services._process import ChildService, cmdline, log_tail, pid_alive, spawn
 from evwatch.services.ports import accepts_connections, port_in_use
 
 log = logging.getLogger("evwatch.services.kafka")
@@ -47,8 +46,11 @@ class KafkaBrokerError(RuntimeError):
     """The local broker could not be prepared, started or reached."""
 
 
-class KafkaBroker:
+class KafkaBroker(ChildService):
     """A local broker as a child process; `with KafkaBroker(settings, data_dir) as b: ...`."""
+
+    label = "Kafka broker"
+    _log = log
 
     def __init__(
         self,
@@ -82,15 +84,6 @@ class KafkaBroker:
     def log_path(self) -> Path:
         """The broker's stdout/stderr."""
         return self.data_dir / "broker.log"
-
-    @property
-    def pid(self) -> int | None:
-        """PID of the running JVM, or None."""
-        return (
-            self._proc.pid
-            if self._proc is not None and self._proc.poll() is None
-            else None
-        )
 
     @property
     def _pid_file(self) -> Path:
@@ -139,25 +132,8 @@ class KafkaBroker:
         )
         return self
 
-    def stop(self) -> None:
-        """SIGTERM the broker's process group, SIGKILL after `stop_timeout_s`; idempotent."""
-        proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        rc = stop_group(proc, log, grace_s=self.stop_timeout_s)
+    def _stopped(self) -> None:
         self._pid_file.unlink(missing_ok=True)
-        log.info("Kafka broker pid %d stopped (rc=%s)", proc.pid, rc)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- steps ---------------------------------------------------------------------------------
     def _jvm_opts(self) -> list[str]:
@@ -192,9 +168,7 @@ class KafkaBroker:
                 raise KafkaBrokerError(msg)
 
     def _write_properties(self) -> Path:
-        template = string.Template(
-            (self.kafka_dir / "server.properties.template").read_text()
-        )
+        template = string.Template((self.kafka_dir / "server.properties.template").read_text())
         text = template.substitute(
             host=self.host,
             port=self.settings.port,
@@ -234,9 +208,7 @@ class KafkaBroker:
             str(props),
             "--ignore-formatted",
         ]
-        res = subprocess.run(
-            cmd, capture_output=True, text=True, check=False, timeout=120
-        )
+        res = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=120)
         if res.returncode != 0:
             msg = f"kafka StorageTool format failed (rc={res.returncode}):\n{res.stdout}\n{res.stderr}"
             raise KafkaBrokerError(msg)
@@ -248,9 +220,7 @@ class KafkaBroker:
         while not accepts_connections(self.host, self.settings.port):
             self._raise_if_exited()
             if time.monotonic() > deadline:
-                self._fail(
-                    f"port {self.settings.port} not open after {self.ready_timeout_s:.0f} s"
-                )
+                self._fail(f"port {self.settings.port} not open after {self.ready_timeout_s:.0f} s")
             time.sleep(0.2)
         admin = _admin(self.bootstrap_servers)
         while True:
@@ -261,9 +231,7 @@ class KafkaBroker:
             except KafkaException:
                 pass
             if time.monotonic() > deadline:
-                self._fail(
-                    f"no metadata from {self.bootstrap_servers} after {self.ready_timeout_s:.0f} s"
-                )
+                self._fail(f"no metadata from {self.bootstrap_servers} after {self.ready_timeout_s:.0f} s")
             time.sleep(0.2)
 
     def _raise_if_exited(self) -> None:
@@ -279,9 +247,7 @@ class KafkaBroker:
             hint = f" (port {self.settings.port} or {self.settings.controller_port} is already in use)"
         self._proc = None
         self._pid_file.unlink(missing_ok=True)
-        msg = (
-            f"Kafka broker exited with rc={rc} during startup{hint}; log tail:\n{tail}"
-        )
+        msg = f"Kafka broker exited with rc={rc} during startup{hint}; log tail:\n{tail}"
         raise KafkaBrokerError(msg)
 
     def _fail(self, why: str) -> None:

@@ -14,11 +14,10 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Self
 
 from evwatch.config import TritonSettings
-from evwatch.services._process import log_tail, spawn, stop_group
+from evwatch.services._process import ChildService, log_tail, spawn
 from evwatch.services.ports import port_in_use
 
 log = logging.getLogger("evwatch.services.triton")
@@ -43,11 +42,7 @@ def prepare_runtime(dest: Path) -> Path:
     """Copy the wheel's tritonserver into `dest` with the python backend stub for this Python; reuse if current."""
     marker = dest / "EVWATCH_RUNTIME"
     tag = _runtime_tag()
-    if (
-        marker.exists()
-        and marker.read_text().strip() == tag
-        and (dest / "bin" / "tritonserver").exists()
-    ):
+    if marker.exists() and marker.read_text().strip() == tag and (dest / "bin" / "tritonserver").exists():
         return dest
     src = _site_packages() / "pytriton" / "tritonserver"
     minor = f"{sys.version_info[0]}.{sys.version_info[1]}"
@@ -130,8 +125,11 @@ def wait_ready(
         time.sleep(0.25)
 
 
-class TritonServer:
+class TritonServer(ChildService):
     """tritonserver as a child process; `with TritonServer(settings, repo, work_dir) as ts: ...`."""
+
+    label = "tritonserver"
+    _log = log
 
     def __init__(
         self,
@@ -160,15 +158,6 @@ class TritonServer:
     def log_path(self) -> Path:
         """tritonserver's stdout/stderr."""
         return self.work_dir / "tritonserver.log"
-
-    @property
-    def pid(self) -> int | None:
-        """PID of the running server, or None."""
-        return (
-            self._proc.pid
-            if self._proc is not None and self._proc.poll() is None
-            else None
-        )
 
     @property
     def grpc_url(self) -> str:
@@ -217,17 +206,9 @@ class TritonServer:
                 raise TritonServerError(msg)
         self.work_dir.mkdir(parents=True, exist_ok=True)
         prepare_runtime(self.runtime_dir)
-        models = (
-            self.models
-            if self.models is not None
-            else discover_models(self.model_repository)
-        )
-        log.info(
-            "starting tritonserver on grpc %s with models %s", self.grpc_url, models
-        )
-        self._proc = spawn(
-            self.command(models), self.log_path, env=server_env(), cwd=self.work_dir
-        )
+        models = self.models if self.models is not None else discover_models(self.model_repository)
+        log.info("starting tritonserver on grpc %s with models %s", self.grpc_url, models)
+        self._proc = spawn(self.command(models), self.log_path, env=server_env(), cwd=self.work_dir)
         try:
             wait_ready(
                 self.settings,
@@ -241,22 +222,3 @@ class TritonServer:
             raise
         log.info("tritonserver ready in %.1f s", time.monotonic() - started)
         return self
-
-    def stop(self) -> None:
-        """SIGTERM the server's process group (stubs included), SIGKILL after `stop_timeout_s`; idempotent."""
-        proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        rc = stop_group(proc, log, grace_s=self.stop_timeout_s)
-        log.info("tritonserver pid %d stopped (rc=%s)", proc.pid, rc)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
