@@ -18,7 +18,7 @@ from evwatch.storage.clickhouse import scalar
 from pipeline.runner import PipelineThread
 from tests.support.sessions import readings
 
-SESSIONS = 300
+SESSIONS = 1000
 READINGS_PER_SESSION = 40  # x3 measurands = 120 meter values per session
 
 
