@@ -40,6 +40,7 @@ def _train(args: argparse.Namespace) -> int:
     cfg = TrainConfig(
         seed=args.seed, n_train=args.n_train, n_val=args.n_val, ae_epochs=args.ae_epochs,
         clf_epochs=args.clf_epochs, max_minutes=args.max_minutes, threads=args.threads, version=args.version,
+        architecture={"c": args.clf_channels, "blocks": args.clf_blocks},
     )
     meta = train(cfg, Path(args.out) if args.out else WEIGHTS_PATH)
     print(json.dumps({k: meta[k] for k in ("version", "parameters", "train_seconds")}))
@@ -80,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--clf-epochs", type=int, default=8)
     t.add_argument("--max-minutes", type=float, default=18.0)
     t.add_argument("--threads", type=int, default=2)
+    t.add_argument("--clf-channels", type=int, default=128)
+    t.add_argument("--clf-blocks", type=int, default=4)
     t.add_argument("--version", default="csar2-1")
     t.add_argument("--out", default=None, help="weights path (default: the committed models/csar2/weights/csar2.pt)")
     t.set_defaults(fn=_train)

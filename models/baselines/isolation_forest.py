@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
+from sklearn.ensemble import IsolationForest
 
 from models.baselines.session_series import series_of
 from models.csar2.schema import Reading, SessionContext
@@ -47,28 +46,11 @@ def session_features(readings: Sequence[Reading], ctx: SessionContext) -> np.nda
     return np.nan_to_num(f)
 
 
-def _isolation_forest_cls() -> Any:
-    """sklearn's IsolationForest, importable even when a broken pyarrow is installed.
-
-    The locked pyarrow (pulled in by chdb) needs NumPy 2 while the project pins NumPy 1.26; sklearn
-    probes pyarrow at import and only tolerates its absence, so a failing pyarrow is masked as absent.
-    """
-    try:
-        import pyarrow  # noqa: F401
-    except ModuleNotFoundError:
-        pass
-    except ImportError:
-        sys.modules["pyarrow"] = None  # type: ignore[assignment]
-    from sklearn.ensemble import IsolationForest
-
-    return IsolationForest
-
-
 class IsolationForestBaseline:
     """Fit on healthy sessions; higher score = more anomalous."""
 
     def __init__(self, seed: int = 0) -> None:
-        self.model = _isolation_forest_cls()(n_estimators=200, random_state=seed)
+        self.model = IsolationForest(n_estimators=200, random_state=seed)
         self.threshold = 0.0
 
     def fit(self, x: np.ndarray, fpr: float = 0.02) -> IsolationForestBaseline:

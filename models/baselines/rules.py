@@ -38,30 +38,38 @@ def detect(s: SessionSeries) -> set[str]:
             for a, b in _runs(flat):
                 if b - a + 1 >= 3 and s.te[b + 1] - s.te[a] >= 300:
                     out.add("ENERGY_STALL")
-            idle = p_at_e[1:] < 0.1
+            # both ends of a register step idle, so energy delivered before a stop is not counted
+            idle = (p_at_e[1:] < 0.1) & (p_at_e[:-1] < 0.1)
             for a, b in _runs(idle):
                 if s.e[b + 1] - s.e[a] > 0.05 and s.te[b + 1] - s.te[a] >= 300:
                     out.add("PHANTOM_ENERGY")
-            integ = float(np.trapz(s.p, s.tp) / 3600.0)
+            # spikes are their own category: clip them before integrating
+            integ = float(np.trapz(np.minimum(s.p, 1.1 * cap), s.tp) / 3600.0)
             if integ > 1.0 and abs(total / integ - 1.0) > 0.1:
                 out.add("POWER_ENERGY_MISMATCH")
     if len(s.p) >= 2:
         pmed = float(np.median(s.p[s.p > 0.5])) if (s.p > 0.5).any() else 0.0
         if (s.max_kw and s.p.max() > 1.1 * s.max_kw) or (not s.max_kw and pmed > 0 and s.p.max() > 3 * pmed):
             out.add("POWER_SPIKE")
-        charging = s.p > 0.2 * s.p.max()
-        if charging.any():
+        pc = np.minimum(s.p, 1.1 * cap)
+        top = float(np.percentile(pc, 95))  # robust peak: a spike must not define "full power"
+        charging = pc > 0.2 * top
+        if charging.any() and top > 0.2:
             first = int(np.argmax(charging))
-            soc_end = float(s.soc[-1]) if len(s.soc) else 50.0
-            for a, b in _runs(s.p < 0.1):
+            for a, b in _runs(pc < 0.1):
                 if a > first and b - a + 1 >= 2 and s.tp[b] - s.tp[a] >= 120:
-                    resumes = b + 1 < len(s.p) and charging[b + 1 :].any()
-                    if resumes or soc_end < 95.0:
+                    resumes = b + 1 < len(pc) and charging[b + 1 :].any()
+                    # a stop that ends the session is only an interruption when SoC shows the car was
+                    # clearly not done (cars also stop abruptly at their own target, e.g. 80 %)
+                    stopped_early = bool(len(s.soc)) and float(np.interp(s.tp[a], s.ts, s.soc)) < (
+                        s.target_soc - 3.0 if s.target_soc else 60.0
+                    )
+                    if resumes or stopped_early:
                         out.add("CHARGING_INTERRUPTION")
-            low = (s.p < 0.5 * s.p.max()) & (s.p > 0.1)
-            soc_at_p = np.interp(s.tp, s.ts, s.soc) if len(s.soc) else np.zeros(len(s.p))
+            low = (pc < 0.5 * top) & (pc > 0.1)
+            soc_at_p = np.interp(s.tp, s.ts, s.soc) if len(s.soc) else np.zeros(len(pc))
             for a, b in _runs(low & (soc_at_p < 80.0)):
-                later = b + 1 < len(s.p) and (s.p[b + 1 :] > 0.8 * s.p.max()).any()
+                later = b + 1 < len(pc) and (pc[b + 1 :] > 0.8 * top).any()
                 if later and s.tp[b] - s.tp[a] >= 600:
                     out.add("POWER_DERATING")
     if len(s.soc) >= 2:

@@ -25,6 +25,7 @@ class SessionSeries:
     n_late: int
     all_ts: np.ndarray
     max_kw: float | None
+    target_soc: float | None
 
 
 def series_of(readings: Sequence[Reading], ctx: SessionContext) -> SessionSeries:
@@ -33,5 +34,5 @@ def series_of(readings: Sequence[Reading], ctx: SessionContext) -> SessionSeries
     s = c.series
     return SessionSeries(
         s[ENERGY].ts, s[ENERGY].value, s[POWER].ts, s[POWER].value, s[SOC].ts, s[SOC].value,
-        len(c.dup_ts), len(c.late_ts), c.all_ts, ctx.max_power_kw,
+        len(c.dup_ts), len(c.late_ts), c.all_ts, ctx.max_power_kw, ctx.target_soc,
     )

@@ -12,9 +12,9 @@ from models.csar2.soc import estimate_capacity, reconstruct
 
 FEATURE_NAMES: tuple[str, ...] = (
     "e_rate", "p_mean", "p_max", "p_observed", "pe_residual", "pe_logratio", "pe_logratio_win",
-    "soc", "soc_delta", "soc_residual", "soc_observed", "soc_reconstructed", "e_observed",
+    "soc", "soc_delta", "soc_residual", "soc_observed", "soc_reconstructed", "level_vs_peak",
     "neg_step", "jump_excess", "drawdown", "drawdown_recovers", "e_flat_time", "gap_rel", "gap_abs",
-    "n_readings", "duplicates", "late", "elapsed_frac", "elapsed_h", "has_power", "has_soc",
+    "n_readings", "duplicates", "late", "elapsed_frac", "soc_drawdown", "has_power", "has_soc",
     "is_dc", "max_power_known", "log_p_ref", "profile_limit", "log_unit", "p_self", "e_self",
 )
 # features the layer-1 autoencoder reconstructs (the physical state, not the flags)
@@ -140,6 +140,9 @@ def compute(c: Cleaned, ctx: SessionContext, t0: float, u: float, n: int) -> Uni
     else:
         soc_b = np.zeros(n + 1)
     soc_delta = np.diff(soc_b)
+    if len(ss) and not soc_rec:
+        # a SoC that fell below its running max (and maybe came back): drops, not jumps
+        x[:, f["soc_drawdown"]] = slog(np.maximum.accumulate(soc_b[1:]) - soc_b[1:])
     x[:, f["soc"]] = soc_b[1:] / 100.0
     x[:, f["soc_delta"]] = slog(soc_delta)
     if len(ss) and not soc_rec:
@@ -149,9 +152,14 @@ def compute(c: Cleaned, ctx: SessionContext, t0: float, u: float, n: int) -> Uni
         gain = float(np.clip(gain, 100.0 * 0.8 / 200.0, 100.0 / 10.0))
         x[:, f["soc_residual"]] = slog(soc_delta - gain * e_delta.clip(0))
 
+    # charging level against the best level reached so far (derating and interruptions drop it,
+    # a late CV taper drops it too but with high SoC, which the model also sees)
+    level = x[:, f["p_self"]] if has_power else x[:, f["e_self"]]
+    smooth = window_sum(level, 2) / np.minimum(5, window_sum(np.ones(n), 2))
+    peak = np.maximum.accumulate(np.maximum(smooth, 0.0))
+    x[:, f["level_vs_peak"]] = np.where(peak > 0.05, np.clip(smooth / np.maximum(peak, 1e-6), -1.0, 2.0), 1.0)
     if len(es):
         ei = bin_index(es.ts, t0, u, n)
-        x[:, f["e_observed"]] = np.bincount(ei, minlength=n) > 0
         d = np.diff(es.value)
         dt = np.maximum(np.diff(es.ts), 1.0)
         di = ei[1:]
@@ -188,7 +196,6 @@ def compute(c: Cleaned, ctx: SessionContext, t0: float, u: float, n: int) -> Uni
     if len(c.late_ts):
         x[:, f["late"]] = np.log1p(np.bincount(bin_index(c.late_ts, t0, u, n), minlength=n))
     x[:, f["elapsed_frac"]] = np.arange(n) / max(n - 1, 1)
-    x[:, f["elapsed_h"]] = np.log1p(np.arange(n) * u / 3600.0)
     x[:, f["has_power"]] = float(has_power)
     x[:, f["has_soc"]] = float(len(ss) > 0 and not c.soc_all_reconstructed)
     x[:, f["is_dc"]] = {"DC": 1.0, "AC": 0.0}.get((ctx.current_type or "").upper(), 0.5)

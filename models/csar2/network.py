@@ -1,17 +1,15 @@
 """CSAR-2 network: rotary transformer autoencoder (layer 1) + multi-scale conv classifier (layer 2).
 
-Written to be TorchScript-scriptable: the exported module is exactly this code.
+Written to be TorchScript-scriptable: the exported module is exactly this code (and no
+`from __future__ import annotations`: TorchScript needs the annotations as real types).
 """
-
-
-import math
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from models.csar2.features import RECON_IDX
-from models.csar2.io import MAX_UNITS, N_CATEGORIES, N_FEATURES
+from models.csar2.io import N_CATEGORIES, N_FEATURES
 
 
 def rope_tables(length: int, head_dim: int, device: torch.device) -> tuple[Tensor, Tensor]:
@@ -106,16 +104,17 @@ class ChannelNorm(nn.Module):
 class MultiScale(nn.Module):
     """Parallel dilated temporal convolutions (several time scales), residual."""
 
-    def __init__(self, c: int, dilations: tuple[int, ...] = (1, 2, 4, 8, 16)) -> None:
+    def __init__(self, c: int, dilations: tuple[int, ...] = (1, 2, 4, 8, 16), dropout: float = 0.1) -> None:
         super().__init__()
         w = c // len(dilations)
         self.branches = nn.ModuleList([nn.Conv1d(c, w, 3, padding=dl, dilation=dl) for dl in dilations])
         self.mix = nn.Conv1d(w * len(dilations), c, 1)
+        self.drop = nn.Dropout(dropout)
         self.norm = ChannelNorm(c)
 
     def forward(self, x: Tensor, m: Tensor) -> Tensor:
         ys = [br(x) for br in self.branches]
-        y = self.mix(F.gelu(torch.cat(ys, dim=1)))
+        y = self.drop(self.mix(F.gelu(torch.cat(ys, dim=1))))
         return self.norm(x + y) * m
 
 
@@ -149,10 +148,12 @@ class Csar2Net(nn.Module):
     cal_b: Tensor
     cat_bias: Tensor
 
-    def __init__(self, d: int = 64, heads: int = 4, enc_layers: int = 3, dec_layers: int = 2, latent: int = 6, c: int = 100) -> None:
+    def __init__(
+        self, d: int = 64, heads: int = 4, enc_layers: int = 3, dec_layers: int = 2, latent: int = 6, c: int = 100, blocks: int = 3
+    ) -> None:
         super().__init__()
         self.ae = AutoEncoder(d, heads, enc_layers, dec_layers, latent)
-        self.clf = Classifier(d, c)
+        self.clf = Classifier(d, c, blocks)
         self.register_buffer("recon_idx", torch.tensor(RECON_IDX, dtype=torch.long))
         # logistic calibration of the log reconstruction error: score = sigmoid(a * raw + b)
         self.register_buffer("cal_a", torch.tensor(1.0))
@@ -197,5 +198,3 @@ def count_parameters(model: nn.Module) -> int:
     """Trainable parameter count."""
     return sum(p.numel() for p in model.parameters())
 
-
-assert MAX_UNITS > 0 and math.isfinite(MAX_UNITS)

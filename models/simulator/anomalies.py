@@ -59,7 +59,10 @@ def plan_physical(
         if b0 - a0 < dur * 0.3 + 600:
             raise Infeasible("too short")
         a = float(rng.uniform(a0 + 120.0, max(a0 + 121.0, b0 - 300.0)))
-        if rng.uniform() < 0.3:  # the session ends during the interruption
+        soc_a = float(np.interp(a, traj.t, traj.soc))
+        # the session ends during the interruption; only far below any usual target, otherwise it
+        # is indistinguishable from a car that stopped at its own target
+        if rng.uniform() < 0.3 and soc_a < 55.0:
             plan.duration_s = a + dur
             plan.pauses.append((a, plan.duration_s + 1.0))
             return Window(a, plan.duration_s)
@@ -143,16 +146,20 @@ def inject_measured(
         return win
     if category == "KWH_DECREASE":
         lo, hi = _charging_idx(m, traj, 0.05)
-        i = int(rng.integers(lo, hi + 1))
+        # some are a wrong (too high) start reading: the first step goes down
+        i = 1 if rng.uniform() < 0.15 else int(rng.integers(lo, hi + 1))
         if sev == "severe" and rng.uniform() < 0.5:
             drop = e[i] - (0.0 if rng.uniform() < 0.5 else e[i] - float(rng.uniform(20, 500)))
             drop = max(drop, 10.0)
         else:
             drop = _pick(rng, 0.15, 40.0, sev)
         e[i:] -= drop
+        if e[i] >= e[i - 1]:
+            raise Infeasible("drop hidden by the energy charged in the same interval")
         return _span(m, i, i - 1) if i > 0 else Window(m.t[0], m.t[1])
     if category == "KWH_JUMP":
-        i = int(rng.integers(2, n))
+        # a quarter are a wrong (too low, e.g. zero) start reading: the first step jumps
+        i = 1 if rng.uniform() < 0.25 else int(rng.integers(2, n))
         feasible = max_kw * dts[i - 1] / 3600.0
         if sev == "severe" and rng.uniform() < 0.5:
             jump = float(rng.uniform(500.0, 80000.0))  # a lifetime total billed as one session
@@ -170,6 +177,8 @@ def inject_measured(
             depth = max(_pick(rng, 0.15, 30.0, sev), 0.0)
             depth = min(depth, max(delivered * 0.9, 0.15))
             e[i0 : i1 + 1] -= depth
+        if e[i0] >= e[i0 - 1]:
+            raise Infeasible("pit hidden by the energy charged in the same interval")
         return _span(m, i0, i1)
     if category == "ENERGY_STALL":
         lo, hi = _charging_idx(m, traj, 0.4)
@@ -208,9 +217,14 @@ def inject_measured(
     if category == "SOC_DROP":
         lo, hi = _charging_idx(m, traj, 0.2)
         i = int(rng.integers(lo, hi + 1))
+        if np.isnan(m.soc[i]):
+            raise Infeasible("no SoC reading there")
         drop = min(_pick(rng, 2.0, 50.0, sev), float(m.soc[i]) - 1.0)
         if drop < 2.0:
             raise Infeasible("SoC too low to drop")
+        prev = m.soc[:i][~np.isnan(m.soc[:i])]
+        if len(prev) == 0 or m.soc[i] - np.floor(drop) >= prev[-1]:
+            raise Infeasible("drop hidden by the charge gained in the same interval")
         if rng.uniform() < 0.5:
             m.soc[i:] = np.maximum(m.soc[i:] - np.floor(drop), 0.0)  # the BMS estimate resets
             return Window(float(m.t[i - 1]), float(m.t[i]))
@@ -220,6 +234,8 @@ def inject_measured(
     if category == "SOC_JUMP":
         lo, hi = _charging_idx(m, traj, 0.2)
         i = int(rng.integers(lo, hi + 1))
+        if np.isnan(m.soc[i]):
+            raise Infeasible("no SoC reading there")
         jump = min(_pick(rng, 5.0, 60.0, sev), 100.0 - float(m.soc[i]))
         if jump < 4.0:
             raise Infeasible("SoC too high to jump")

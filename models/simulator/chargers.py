@@ -20,6 +20,8 @@ class Charger:
 def sample_charger(rng: np.random.Generator) -> Charger:
     """Draw a connector: AC 1-phase 3.7/7.4 kW, AC 3-phase 11/22 kW, or DC 50-350 kW."""
     r = rng.uniform()
+    if r < 0.04:  # household socket / portable charger
+        return Charger("AC", 1, 2.3, 230.0)
     if r < 0.2:
         return Charger("AC", 1, float(rng.choice([3.7, 7.4])), 230.0)
     if r < 0.6:

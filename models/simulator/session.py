@@ -23,7 +23,14 @@ from models.simulator.anomalies import (
 from models.simulator.chargers import Charger, sample_charger
 from models.simulator.physics import Plan, Trajectory, simulate_trajectory
 from models.simulator.raw import normalise, raw_value
-from models.simulator.sampling import Measured, measure, sample_interval, sample_times
+from models.simulator.sampling import (
+    Measured,
+    drop_isolated,
+    drop_measurand_values,
+    measure,
+    sample_interval,
+    sample_times,
+)
 from models.simulator.vehicles import Vehicle, sample_vehicle
 
 # legitimate behaviour that naive rules misflag
@@ -40,6 +47,22 @@ HARD_NEGATIVES: tuple[str, ...] = (
     "power_overshoot",
     "brief_dip",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """Distribution knobs; evaluation uses a shifted profile so it is not the training distribution."""
+
+    common_interval_share: float = 0.6
+    max_jitter: float = 0.25
+    capacity_range: tuple[float, float] = (20.0, 120.0)
+
+
+PROFILES = {
+    "default": Profile(),
+    # held-out draws: mostly irregular intervals, stronger jitter, packs at the extremes too
+    "holdout": Profile(common_interval_share=0.25, max_jitter=0.35, capacity_range=(18.0, 125.0)),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +132,11 @@ def _finish_plan(rng: np.random.Generator, plan: Plan, traj: Trajectory, force_t
         plan.duration_s = max(300.0, full * rng.uniform(0.3, 0.97))
     elif r < 0.7:
         plan.duration_s = full + float(rng.uniform(0.0, 120.0))
-    else:
+    elif r < 0.96:
         plan.duration_s = full + float(rng.exponential(1800.0))
-    plan.duration_s = float(min(plan.duration_s, 14 * 3600.0))
+    else:  # parked overnight after full
+        plan.duration_s = full + float(rng.uniform(2 * 3600.0, 8 * 3600.0))
+    plan.duration_s = float(min(plan.duration_s, 20 * 3600.0))
 
 
 def simulate_session(
@@ -121,6 +146,7 @@ def simulate_session(
     severity: str | None = None,
     hard_negative: str | None = None,
     start_ts: float | None = None,
+    profile: str = "default",
 ) -> SimulatedSession:
     """Simulate one session deterministically from seed, injecting `category` if given."""
     if category is not None and category not in CATEGORIES:
@@ -128,17 +154,23 @@ def simulate_session(
     rng = np.random.default_rng(seed)
     for _ in range(200):
         try:
-            return _attempt(seed, rng, category, severity, hard_negative, start_ts)
+            return _attempt(seed, rng, category, severity, hard_negative, start_ts, PROFILES[profile])
         except Infeasible:
             continue
     raise RuntimeError(f"could not place {category} (seed {seed})")
 
 
 def _attempt(
-    seed: int, rng: np.random.Generator, category: str | None, severity: str | None, hn: str | None, start_ts: float | None
+    seed: int,
+    rng: np.random.Generator,
+    category: str | None,
+    severity: str | None,
+    hn: str | None,
+    start_ts: float | None,
+    prof: Profile,
 ) -> SimulatedSession:
     sev = severity or str(rng.choice(SEVERITIES))
-    v = sample_vehicle(rng)
+    v = sample_vehicle(rng, prof.capacity_range)
     c = sample_charger(rng)
     dc = c.current_type == "DC"
     if hn == "low_power_vehicle":
@@ -148,13 +180,15 @@ def _attempt(
     if hn == "cv_taper":
         c = Charger("DC", 1, float(rng.choice([150.0, 300.0])), 400.0)
         dc = True
+    if hn == "power_overshoot":
+        c = Charger(c.current_type, c.phases, min(c.max_power_kw, v.max_dc_kw if dc else v.max_ac_kw), c.voltage)
     plan = _base_plan(rng, v, c)
     if hn == "cv_taper":
         plan.start_soc, plan.target_soc = float(rng.uniform(40, 70)), 100.0
     if hn == "short_topup":
         plan.start_soc = float(rng.uniform(85, 96))
         plan.target_soc = min(100.0, plan.start_soc + float(rng.uniform(2, 6)))
-    interval = sample_interval(rng)
+    interval = sample_interval(rng, prof.common_interval_share)
     if hn == "coarse_sampling":
         interval = float(rng.uniform(600.0, 900.0))
     if rng.uniform() < 0.15 or hn == "start_delay":
@@ -187,7 +221,7 @@ def _attempt(
     duration = float(plan.duration_s)
     if duration < 4 * 10.0:
         raise Infeasible("too short")
-    times = sample_times(rng, duration, interval)
+    times = sample_times(rng, duration, interval, prof.max_jitter)
     quant = float(rng.choice([0.001, 0.001, 0.01, 0.1] if hn != "quantised_register" else [0.1]))
     if hn == "quantised_register":
         interval = max(interval, 10.0)
@@ -197,10 +231,18 @@ def _attempt(
     m = measure(
         rng, traj, times, register_offset=round(offset, 3), energy_quant_kwh=quant, has_power=has_power,
         has_soc=has_soc, has_current=bool(rng.uniform() < 0.3), phases=c.phases if not dc else 1, voltage=c.voltage,
+        soc_decimals=bool(rng.uniform() < 0.3),
     )
+    drop_measurand_values(m, rng)
     if hn == "power_overshoot":
-        i = rng.integers(0, len(m.t), size=max(1, len(m.t) // 20))
-        m.power[i] = np.round(np.maximum(m.power[i], c.max_power_kw * rng.uniform(1.0, 1.04, size=len(i))), 3)
+        # meters read a few percent above the rating while the car draws the full rating
+        near = np.flatnonzero(m.power > 0.95 * c.max_power_kw)
+        if len(near) == 0:
+            raise Infeasible("never at rating")
+        i = rng.choice(near, size=max(1, len(near) // 4), replace=False)
+        m.power[i] = np.round(c.max_power_kw * rng.uniform(1.0, 1.05, size=len(i)), 3)
+    if category != "DATA_GAP" and rng.uniform() < 0.3:
+        m = drop_isolated(m, rng)
     labels_w: list[tuple[str, Window]] = []
     if category is not None:
         if category == "DATA_GAP":
@@ -218,6 +260,8 @@ def _attempt(
         raise Infeasible("too few readings")
 
     t0 = float(start_ts if start_ts is not None else 1.70e9 + float(rng.integers(0, 80_000_000)))
+    if start_ts is None and rng.uniform() < 0.2:
+        t0 += round(float(rng.uniform(0.0, 1.0)), 3)  # millisecond timestamps
     e_unit = "Wh" if rng.uniform() < 0.5 else "kWh"
     p_unit = "W" if rng.uniform() < 0.5 else "kW"
     per_phase = (not dc) and c.phases == 3 and rng.uniform() < 0.1

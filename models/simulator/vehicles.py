@@ -19,9 +19,9 @@ class Vehicle:
     efficiency: float  # battery energy / metered energy
 
 
-def sample_vehicle(rng: np.random.Generator) -> Vehicle:
+def sample_vehicle(rng: np.random.Generator, capacity_range: tuple[float, float] = (20.0, 120.0)) -> Vehicle:
     """Draw a plausible EV (20-120 kWh, 3.7-22 kW AC, 40-300 kW DC)."""
-    capacity = float(rng.uniform(20.0, 120.0))
+    capacity = float(rng.uniform(*capacity_range))
     max_ac = float(rng.choice([3.7, 7.4, 11.0, 11.0, 22.0]))
     # bigger packs usually take more DC power; spread keeps the relation loose
     max_dc = float(np.clip(capacity * rng.uniform(0.8, 2.6), 40.0, 300.0))

@@ -113,3 +113,19 @@ def test_no_power_sets_flag() -> None:
     p = prepare([r for r in session() if r.measurand != POWER], CTX)
     assert p.inputs["FEATURES"][0, F["has_power"]] == 0.0
     assert np.isfinite(p.inputs["FEATURES"]).all()
+
+
+def test_soc_drop_shows_as_drawdown() -> None:
+    r = session()
+    bad = [Reading(x.ts, x.measurand, x.value - 10.0 if x.measurand == SOC and T0 + 600 <= x.ts < T0 + 900 else x.value) for x in r]
+    x = prepare(bad, CTX).inputs["FEATURES"]
+    assert x[10:15, F["soc_drawdown"]].max() > 2.0
+    assert x[20:, F["soc_drawdown"]].max() == 0.0
+
+
+def test_power_drop_lowers_level_vs_peak() -> None:
+    r = session(minutes=40)
+    derated = [Reading(x.ts, x.measurand, x.value * (0.4 if x.measurand == POWER and T0 + 1200 <= x.ts < T0 + 1800 else 1.0)) for x in r]
+    x = prepare(derated, CTX).inputs["FEATURES"]
+    assert x[5:15, F["level_vs_peak"]].min() > 0.95
+    assert x[23:28, F["level_vs_peak"]].max() < 0.6

@@ -12,8 +12,10 @@ from models.simulator.session import HARD_NEGATIVES
 
 
 def series(s: SimulatedSession, m: str) -> tuple[np.ndarray, np.ndarray]:
-    rows = sorted({(r.ts, r.value) for r in s.readings if r.measurand == m and r.phase is None})
-    a = np.array(rows, dtype=float).reshape(-1, 2)
+    acc: dict[float, float] = {}
+    for r in {(r.ts, r.value, r.phase) for r in s.readings if r.measurand == m}:
+        acc[r[0]] = acc.get(r[0], 0.0) + r[1]  # phases add up
+    a = np.array(sorted(acc.items()), dtype=float).reshape(-1, 2)
     return a[:, 0], a[:, 1]
 
 
@@ -109,3 +111,21 @@ def test_each_category_is_injected_and_visible(category: str) -> None:
 def test_severities_cover_range() -> None:
     sev = {simulate_session(s, "POWER_SPIKE").labels[0].severity for s in range(30)}
     assert sev == {"subtle", "moderate", "severe"}
+
+
+def test_label_units_on_grid() -> None:
+    from models.simulator.session import Label
+
+    lb = Label("DATA_GAP", 1000.0 + 125.0, 1000.0 + 300.0, "subtle")
+    assert lb.units(1000.0, 60.0) == (2, 5)
+    assert Label("X", 900.0, 950.0, "s").units(1000.0, 60.0) == (0, 0)
+
+
+def test_isolated_drops_never_consecutive() -> None:
+    from models.simulator.sampling import Measured, drop_isolated
+
+    n = 400
+    t = np.arange(n) * 10.0
+    m = Measured(t, t.copy(), t.copy(), t.copy(), t.copy(), t.copy(), np.arange(n), [])
+    out = drop_isolated(m, np.random.default_rng(1))
+    assert len(out.t) < n and np.diff(out.t).max() <= 20.0 and out.t[0] == 0.0 and out.t[-1] == t[-1]

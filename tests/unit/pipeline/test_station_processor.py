@@ -11,7 +11,7 @@ from evwatch.contracts.meter_values import MeterValuesMessage
 from evwatch.contracts.station_status import decode_station_message
 from evwatch.domain.meter_values import StoredReading
 from evwatch.session_service import IncomingMessage
-from models.shade.schema import N_CLASSES, OUTPUT_DAY_SCORE, OUTPUT_MINUTE_PROBS
+from models.shade.schema import ANOMALY_TYPES, N_CLASSES, OUTPUT_DAY_SCORE, OUTPUT_MINUTE_PROBS
 from pipeline.dead_letter import DeadLetter
 from pipeline.station_inputs import (
     MetadataInput,
@@ -158,12 +158,13 @@ def test_score_days_builds_rows() -> None:
         probs = np.zeros((b, N_CLASSES, 1440), dtype=np.float32)
         probs[:, 0] = 1.0
         probs[:, 0, 600:700] = 0.0
-        probs[:, 1, 600:700] = 1.0
+        # A new station has no history, so only a type that needs none (an outage) can be raised.
+        probs[:, 1 + ANOMALY_TYPES.index("connector_outage"), 600:700] = 1.0
         return {OUTPUT_MINUTE_PROBS: probs, OUTPUT_DAY_SCORE: np.full((b, 1), 0.9, dtype=np.float32)}
 
     [row] = score_days([ScoreRequest("t", "ST", request)], fake_infer, 0.5, T0)
     assert row.inference_id == station_inference_id("t", "ST", int(T0.timestamp()))
-    assert row.is_anomaly and row.anomaly_type == "energy_drop" and not row.is_partial
+    assert row.is_anomaly and row.anomaly_type == "connector_outage" and not row.is_partial
     assert row.marker_start_minutes == (600,) and row.anomaly_at == T0 + timedelta(minutes=600)
     assert row.local_date.isoformat() == "2026-03-02" and row.detection_details["affected_period"] == "2026-03-02"
     assert row.actual_energy_kwh == row.detection_details["actual_energy_kwh"]
