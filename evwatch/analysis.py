@@ -77,11 +77,18 @@ def _ts(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
+def _score(value: float) -> float:
+    # Rounded once, here: what is stored, filtered on (minScore) and answered is the same number.
+    return round(float(value), 6)
+
+
 def to_record(snapshot: SessionSnapshot, result: Csar2Result, analyzed_at: datetime) -> AnalysisRecord:
     """Map a model result onto the stored analysis record (isRecurring is decided by the caller)."""
     session = snapshot.session
     anomalies = tuple(
-        AnomalyRecord(f.category, f.start_unit, f.end_unit, _ts(f.start_ts), _ts(f.end_ts), f.score, f.confidence)
+        AnomalyRecord(
+            f.category, f.start_unit, f.end_unit, _ts(f.start_ts), _ts(f.end_ts), _score(f.score), _score(f.confidence)
+        )
         for f in result.findings
     )
     incident = result.is_anomaly and (
@@ -94,9 +101,9 @@ def to_record(snapshot: SessionSnapshot, result: Csar2Result, analyzed_at: datet
         charging_station_id=session.charging_station_id,
         connector_id=session.connector_id,
         analyzed_at=analyzed_at,
-        anomaly_score=float(result.anomaly_score),
+        anomaly_score=_score(result.anomaly_score),
         is_anomaly=bool(result.is_anomaly),
-        anomaly_confidence=float(result.anomaly_confidence),
+        anomaly_confidence=_score(result.anomaly_confidence),
         is_incident=incident,
         is_recurring=False,
         soc_reconstructed=result.soc_reconstructed,

@@ -40,6 +40,7 @@ _METER_COLUMNS = [
     "location",
     "reconstructed",
     "source_key",
+    "seq",
     "ingested_at",
 ]
 _INFERENCE_COLUMNS = [
@@ -166,7 +167,7 @@ def upsert_sessions(client: Client, sessions: Sequence[SessionRecord]) -> None:
 
 
 def insert_meter_values(client: Client, rows: Sequence[MeterValueRow], ingested_at: datetime) -> None:
-    """Write readings in one insert."""
+    """Write readings in one insert; their order in `rows` is recorded as arrival order."""
     if not rows:
         return
     data = [
@@ -183,9 +184,10 @@ def insert_meter_values(client: Client, rows: Sequence[MeterValueRow], ingested_
             r.reading.location,
             r.reading.reconstructed,
             r.source_key,
+            seq,
             ingested_at,
         ]
-        for r in rows
+        for seq, r in enumerate(rows)
     ]
     client.insert("meter_values", data, column_names=_METER_COLUMNS)
 
@@ -199,7 +201,7 @@ def delete_meter_values(client: Client, tenant_id: str, session_id: str) -> None
 
 
 def load_readings(client: Client, tenant_id: str, session_ids: Iterable[str]) -> dict[str, list[StoredReading]]:
-    """Every stored reading of the sessions, in timestamp order."""
+    """Every stored reading of the sessions in arrival order (duplicates and late arrivals included)."""
     ids = list(set(session_ids))
     out: dict[str, list[StoredReading]] = {sid: [] for sid in ids}
     if not ids:
@@ -207,7 +209,7 @@ def load_readings(client: Client, tenant_id: str, session_ids: Iterable[str]) ->
     result = client.query(
         "SELECT session_id, timestamp, measurand, unit, value, phase, location, reconstructed "
         "FROM meter_values FINAL WHERE tenant_id = {t:String} AND session_id IN {ids:Array(String)} "
-        "ORDER BY session_id, timestamp, source_key",
+        "ORDER BY session_id, ingested_at, seq",
         parameters={"t": tenant_id, "ids": ids},
     )
     for sid, ts, measurand, unit, value, phase, location, reconstructed in result.result_rows:

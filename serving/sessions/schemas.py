@@ -85,8 +85,8 @@ def _anomalies(analysis: AnalysisRecord) -> list[AnomalyCategoryResult]:
     return [
         AnomalyCategoryResult(
             category=a.category,
-            score=round(a.score, 4),
-            confidence=round(a.confidence, 4),
+            score=a.score,
+            confidence=a.confidence,
             bucket_range=BucketRange(a.start_unit, a.end_unit),
             time_range=TimeRange(a.start_ts, a.end_ts),
         )
@@ -99,8 +99,8 @@ def _analysis_fields(analysis: AnalysisRecord | None) -> dict[str, object]:
         return {}
     return {
         "is_anomaly": analysis.is_anomaly,
-        "anomaly_score": round(analysis.anomaly_score, 4),
-        "anomaly_confidence": round(analysis.anomaly_confidence, 4),
+        "anomaly_score": analysis.anomaly_score,
+        "anomaly_confidence": analysis.anomaly_confidence,
         "is_incident": analysis.is_incident,
         "is_recurring": analysis.is_recurring,
         "anomalies": _anomalies(analysis),
@@ -126,7 +126,7 @@ def session_summary(item: SessionListItem) -> SessionSummary:
         session_id=item.session.session_id,
         charging_station_id=item.session.charging_station_id,
         is_anomaly=item.is_anomaly,
-        anomaly_score=None if item.anomaly_score is None else round(item.anomaly_score, 4),
+        anomaly_score=item.anomaly_score,
         anomaly_count=item.anomaly_count,
         status=item.session.status,
         created_at=item.session.created_at,

@@ -50,18 +50,25 @@ class StationController(Controller):
         """Connectors, anomaly statistics and metadata of one station."""
         return await to_thread.run_sync(views.detail, _client(state), caller.tenant_id, charging_station_id)
 
-    @get("/{charging_station_id:str}/anomalies", operation_id="list_station_anomalies",
-         summary="List Station Anomalies")
+    @get(
+        "/{charging_station_id:str}/anomalies", operation_id="list_station_anomalies", summary="List Station Anomalies"
+    )
     async def list_station_anomalies(
-        self, caller: Caller, state: State, charging_station_id: str, page: PageParam = 0,
+        self,
+        caller: Caller,
+        state: State,
+        charging_station_id: str,
+        page: PageParam = 0,
         page_size: PageSizeParam = 20,
     ) -> ListStationAnomaliesResponse:
         """SHADE results of the station, newest first, including non-anomalous ones."""
         return await to_thread.run_sync(
-            views.anomalies, _client(state), caller.tenant_id, charging_station_id, page, page_size)
+            views.anomalies, _client(state), caller.tenant_id, charging_station_id, page, page_size
+        )
 
-    @get("/{charging_station_id:str}/connectors", operation_id="get_station_connectors",
-         summary="Get Station Connectors")
+    @get(
+        "/{charging_station_id:str}/connectors", operation_id="get_station_connectors", summary="Get Station Connectors"
+    )
     async def get_station_connectors(
         self, caller: Caller, state: State, charging_station_id: str
     ) -> StationConnectorsResponse:
@@ -73,14 +80,12 @@ class StationController(Controller):
         """Hourly kWh per connector and for the station over the 7 days up to its latest data."""
         return await to_thread.run_sync(views.energy, _client(state), caller.tenant_id, charging_station_id)
 
-    @get("/{charging_station_id:str}/inference", operation_id="get_station_inference",
-         summary="Get Station Inference")
+    @get("/{charging_station_id:str}/inference", operation_id="get_station_inference", summary="Get Station Inference")
     async def get_station_inference(self, caller: Caller, state: State, charging_station_id: str) -> StationInference:
         """The latest SHADE result; 404 while the station has none."""
         return await to_thread.run_sync(views.inference, _client(state), caller.tenant_id, charging_station_id)
 
-    @get("/{charging_station_id:str}/shade-overview", operation_id="get_shade_overview",
-         summary="Get Shade Overview")
+    @get("/{charging_station_id:str}/shade-overview", operation_id="get_shade_overview", summary="Get Shade Overview")
     async def get_shade_overview(self, caller: Caller, state: State, charging_station_id: str) -> ShadeOverview:
         """Cumulative energy of the latest scored station-day with SHADE's markers; 404 without a result."""
         return await to_thread.run_sync(views.shade_overview, _client(state), caller.tenant_id, charging_station_id)

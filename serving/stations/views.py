@@ -53,9 +53,14 @@ def list_stations(client: Client, tenant_id: str, page: int, page_size: int) -> 
     """A page of the aggregated view."""
     rows, total = store.list_station_aggregates(client, tenant_id, page, page_size)
     content = [
-        StationSummary(id=r.id, ocpp_charging_station_id=r.ocpp_charging_station_id,
-                       charging_station_id=r.charging_station_id, ai_score=r.ai_score,
-                       total_anomalies=r.total_anomalies, last_anomaly_date=r.last_anomaly_date)
+        StationSummary(
+            id=r.id,
+            ocpp_charging_station_id=r.ocpp_charging_station_id,
+            charging_station_id=r.charging_station_id,
+            ai_score=r.ai_score,
+            total_anomalies=r.total_anomalies,
+            last_anomaly_date=r.last_anomaly_date,
+        )
         for r in rows
     ]
     return ListStationsResponse(content, Pagination(total, page, page_size))
@@ -79,8 +84,15 @@ def station_metadata(station: StationRecord) -> dict[str, Any]:
     meta.update({k: v for k, v in described.items() if v is not None})
     if station.connectors:
         meta["connectors"] = [
-            {k: v for k, v in {"connectorId": c.connector_id, "maxPowerKw": c.max_power_kw,
-                               "currentType": c.current_type}.items() if v is not None}
+            {
+                k: v
+                for k, v in {
+                    "connectorId": c.connector_id,
+                    "maxPowerKw": c.max_power_kw,
+                    "currentType": c.current_type,
+                }.items()
+                if v is not None
+            }
             for c in station.connectors
         ]
     return meta
@@ -93,9 +105,11 @@ def detail(client: Client, tenant_id: str, station_id: str) -> StationDetail:
     by_connector = {c.connector_id: c for c in store.connector_aggregates(client, tenant_id, station_id)}
     ids = set(by_connector) | {c.connector_id for c in station.connectors}
     connectors = [
-        ConnectorStats(connector_id=cid,
-                       total_sessions=by_connector[cid].total_sessions if cid in by_connector else 0,
-                       anomalous_sessions=by_connector[cid].anomalous_sessions if cid in by_connector else 0)
+        ConnectorStats(
+            connector_id=cid,
+            total_sessions=by_connector[cid].total_sessions if cid in by_connector else 0,
+            anomalous_sessions=by_connector[cid].anomalous_sessions if cid in by_connector else 0,
+        )
         for cid in sorted(ids, key=_connector_order)
     ]
     return StationDetail(
@@ -115,23 +129,30 @@ def connectors(client: Client, tenant_id: str, station_id: str) -> StationConnec
     out = []
     for cid in sorted(ids, key=_connector_order):
         agg = by_connector.get(cid)
-        out.append(ConnectorAnomalyBreakdown(
-            connector_id=cid,
-            total_sessions=agg.total_sessions if agg else 0,
-            anomalous_sessions=agg.anomalous_sessions if agg else 0,
-            anomaly_categories=dict(sorted(agg.anomaly_categories.items())) if agg else {},
-        ))
+        out.append(
+            ConnectorAnomalyBreakdown(
+                connector_id=cid,
+                total_sessions=agg.total_sessions if agg else 0,
+                anomalous_sessions=agg.anomalous_sessions if agg else 0,
+                anomaly_categories=dict(sorted(agg.anomaly_categories.items())) if agg else {},
+            )
+        )
     return StationConnectorsResponse(charging_station_id=station_id, connectors=out)
 
 
 def _record(row: StationInferenceRow) -> StationInferenceRecord:
-    return StationInferenceRecord(inference_id=row.inference_id, is_anomaly=row.is_anomaly,
-                                  anomaly_score=row.day_score, detection_details=row.detection_details,
-                                  analyzed_at=row.analyzed_at)
+    return StationInferenceRecord(
+        inference_id=row.inference_id,
+        is_anomaly=row.is_anomaly,
+        anomaly_score=row.day_score,
+        detection_details=row.detection_details,
+        analyzed_at=row.analyzed_at,
+    )
 
 
-def anomalies(client: Client, tenant_id: str, station_id: str, page: int, page_size: int
-              ) -> ListStationAnomaliesResponse:
+def anomalies(
+    client: Client, tenant_id: str, station_id: str, page: int, page_size: int
+) -> ListStationAnomaliesResponse:
     """The station's SHADE history, newest first, anomalous or not."""
     _station(client, tenant_id, station_id)
     rows, total = store.list_station_inferences(client, tenant_id, station_id, page, page_size)
@@ -149,8 +170,13 @@ def _latest(client: Client, tenant_id: str, station_id: str) -> StationInference
 def inference(client: Client, tenant_id: str, station_id: str) -> StationInference:
     """The latest SHADE result (404 while there is none)."""
     row = _latest(client, tenant_id, station_id)
-    return StationInference(charging_station_id=station_id, is_anomaly=row.is_anomaly, anomaly_score=row.day_score,
-                            detection_details=row.detection_details, analyzed_at=row.analyzed_at)
+    return StationInference(
+        charging_station_id=station_id,
+        is_anomaly=row.is_anomaly,
+        anomaly_score=row.day_score,
+        detection_details=row.detection_details,
+        analyzed_at=row.analyzed_at,
+    )
 
 
 def marker_instants(row: StationInferenceRow) -> list[datetime]:
@@ -166,9 +192,13 @@ def energy(client: Client, tenant_id: str, station_id: str) -> StationEnergyResp
     _station(client, tenant_id, station_id)
     latest = store.latest_energy_minute(client, tenant_id, station_id)
     if latest is None:
-        return StationEnergyResponse(charging_station_id=station_id, energy_delivered=0.0,
-                                     energy_consumption_station=[], energy_consumption_connectors=[],
-                                     anomaly_occurrences=[])
+        return StationEnergyResponse(
+            charging_station_id=station_id,
+            energy_delivered=0.0,
+            energy_consumption_station=[],
+            energy_consumption_connectors=[],
+            anomaly_occurrences=[],
+        )
     latest = latest.astimezone(UTC)
     end = latest.replace(minute=0, second=0, microsecond=0) + ENERGY_BUCKET
     start = end - ENERGY_WINDOW
@@ -188,8 +218,10 @@ def energy(client: Client, tenant_id: str, station_id: str) -> StationEnergyResp
         for cid, v in sorted(per_connector.items(), key=lambda kv: _connector_order(kv[0]))
     ]
     occurrences = sorted(
-        t for row in store.station_anomalies_between(client, tenant_id, station_id, start, end)
-        for t in marker_instants(row) if start <= t.astimezone(UTC) < end
+        t
+        for row in store.station_anomalies_between(client, tenant_id, station_id, start, end)
+        for t in marker_instants(row)
+        if start <= t.astimezone(UTC) < end
     )
     return StationEnergyResponse(
         charging_station_id=station_id,
@@ -222,5 +254,11 @@ def shade_overview(client: Client, tenant_id: str, station_id: str) -> ShadeOver
         ShadeAnomalyMarker(start_minute=m, timestamp=day_start + timedelta(minutes=m), score=s)
         for m, s in zip(row.marker_start_minutes, row.marker_scores, strict=True)
     ]
-    return ShadeOverview(charging_station_id=station_id, day_score=row.day_score, is_anomaly=row.is_anomaly,
-                         energy_timeline=timeline, anomaly_markers=markers, analyzed_at=row.analyzed_at)
+    return ShadeOverview(
+        charging_station_id=station_id,
+        day_score=row.day_score,
+        is_anomaly=row.is_anomaly,
+        energy_timeline=timeline,
+        anomaly_markers=markers,
+        analyzed_at=row.analyzed_at,
+    )

@@ -276,3 +276,21 @@ def test_metrics_expose_the_dead_letter_counter(api: Any) -> None:
 def test_openapi_schema_is_served(api: Any) -> None:
     schema = api.get("/schema/openapi.json").json()
     assert "/v1/sessions" in schema["paths"]
+
+
+def test_arrival_order_and_duplicates_reach_the_analysis_while_detail_is_in_time_order(
+    api: Any, tenant: Any, runtime: Any
+) -> None:
+    from evwatch.storage.sessions import load_readings
+
+    session_id = sid()
+    values = readings(6)
+    sent = [*values[6:], *values[:6], values[0]]  # a late block and an exact duplicate
+    body = {"sessionId": session_id, "chargingStationId": "CP-1", "meterValues": sent}
+    assert api.post("/v1/sessions", json=body, headers=tenant.headers).status_code == 200
+    stored = load_readings(runtime.client, tenant.tenant_id, [session_id])[session_id]
+    assert [(r.measurand, r.value) for r in stored] == [(v["measurand"], v["value"]) for v in sent]
+    detail = api.get(f"/v1/sessions/{session_id}", headers=tenant.headers).json()["meterValues"]
+    measured = [m for m in detail if not m.get("reconstructed")]
+    assert len(measured) == len(sent)
+    assert [m["timestamp"] for m in measured] == sorted(m["timestamp"] for m in measured)
