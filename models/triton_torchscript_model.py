@@ -1,4 +1,7 @@
-"""Triton python-backend model for csar2 (copied to <repo>/csar2/1/model.py by the exporter).
+"""Triton python-backend model running a TorchScript network (copied to <repo>/<model>/<version>/model.py).
+
+Shared by CSAR-2 and SHADE: input and output names come from config.pbtxt, positional in the
+TorchScript forward.
 
 Loads the TorchScript file named in config.pbtxt, concatenates all requests of a dynamic
 batch, runs one forward pass and splits the outputs back; a bad request gets its own error.
@@ -16,7 +19,7 @@ import triton_python_backend_utils as pb_utils  # type: ignore[import-not-found]
 
 
 class TritonPythonModel:
-    """csar2 on the Triton python backend."""
+    """A TorchScript network on the Triton python backend."""
 
     def initialize(self, args: dict[str, Any]) -> None:
         """Load TorchScript on the instance's device (CPU, or the GPU Triton assigned)."""
@@ -44,7 +47,7 @@ class TritonPythonModel:
             if not np.isfinite(a).all():
                 raise ValueError(f"{name}: non-finite values")
             arrays.append(a)
-        if arrays[0].shape[0] != arrays[1].shape[0]:
+        if len({a.shape[0] for a in arrays}) != 1:
             raise ValueError("inputs disagree on batch size")
         return arrays
 
