@@ -20,15 +20,10 @@ log = logging.getLogger("evwatch")
 def _granian_command(settings: Settings) -> list[str]:
     granian = Path(sys.executable).with_name("granian")
     # One worker: chDB lets a single process open its data path, and the worker also hosts the dataflow.
-    return [
-        str(granian),
+    flags = [
         "--interface",
         "asgi",
         "--factory",
-        "--host",
-        settings.api.host,
-        "--port",
-        str(settings.api.port),
         "--workers",
         "1",
         "--runtime-threads",
@@ -36,8 +31,9 @@ def _granian_command(settings: Settings) -> list[str]:
         "--no-ws",
         "--log-level",
         "warning",
-        "serving.app:create_app",
     ]
+    address = ["--host", settings.api.host, "--port", str(settings.api.port)]
+    return [str(granian), *flags, *address, "serving.app:create_app"]
 
 
 def _start_dependencies(settings: Settings, stack: ExitStack) -> None:
