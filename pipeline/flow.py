@@ -8,6 +8,7 @@ meter_values_in → parse ─┬─ dead letters → dead_letter_out (evwatch.de
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Iterable
@@ -21,10 +22,10 @@ from bytewax.dataflow import Dataflow
 from confluent_kafka import OFFSET_BEGINNING
 
 from evwatch.config import Settings
-from evwatch.domain.errors import Unavailable
 from evwatch.domain.sessions import AnalysisRecord
 from evwatch.session_service import IncomingMessage, SessionService
 from pipeline.dead_letter import DEAD_LETTERS, DeadLetter
+from pipeline.inference_retry import until_available
 from pipeline.kafka_source import StoppableKafkaSource
 from pipeline.meter_values import parse
 from pipeline.station_dataflow import add_station_steps
@@ -141,15 +142,6 @@ def _analyse(deps: PipelineDeps, batch: list[tuple[str, list[tuple[str, str]]]])
         by_tenant.setdefault(tenant_id, []).append(session_id)
     records: list[AnalysisRecord] = []
     for tenant_id, session_ids in by_tenant.items():
-        delay = 1.0
-        while True:
-            try:
-                records.extend(deps.sessions.analyse_sessions(tenant_id, session_ids))
-                break
-            except Unavailable:
-                if deps.stop.is_set():
-                    raise
-                log.warning("inference unavailable; retrying %d sessions in %.0f s", len(session_ids), delay)
-                deps.stop.wait(delay)
-                delay = min(delay * 2, 30.0)
+        analyse = functools.partial(deps.sessions.analyse_sessions, tenant_id, session_ids)
+        records.extend(until_available(analyse, deps.stop, f"{len(session_ids)} sessions"))
     return records

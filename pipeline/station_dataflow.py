@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -24,7 +25,6 @@ from clickhouse_connect.driver.client import Client
 from confluent_kafka import OFFSET_BEGINNING
 
 from evwatch.config import Settings
-from evwatch.domain.errors import Unavailable
 from evwatch.domain.stations import ConnectorInfo, MinuteEnergyRow, StationInferenceRow, StationRecord, StatusRow
 from evwatch.inference.triton import TritonModel
 from evwatch.session_service import IncomingMessage
@@ -33,6 +33,7 @@ from models.shade.export import MAX_BATCH_SIZE
 from models.shade.metadata import threshold
 from models.shade.schema import MODEL_NAME, OUTPUT_SHAPES
 from pipeline.dead_letter import DEAD_LETTERS, DeadLetter
+from pipeline.inference_retry import until_available
 from pipeline.kafka_source import StoppableKafkaSource
 from pipeline.station_inputs import StationInput, from_meter_values, parse_station_status, split_key
 from pipeline.station_processor import (
@@ -55,7 +56,6 @@ log = logging.getLogger("evwatch.pipeline.stations")
 
 Clock = Callable[[], float]
 Writer = Callable[[list[tuple[str, StationOutput]]], list[KafkaSinkMessage[bytes | None, bytes | None]]]
-_TRITON_RETRIES = 3
 
 
 def window_config(settings: Settings) -> StationWindowConfig:
@@ -115,8 +115,12 @@ class StationAnomalyEvent(msgspec.Struct, rename="camel", kw_only=True):
 class StationWriter:
     """Stores what the station windows emit and scores station-days in one Triton call per batch."""
 
-    def __init__(self, client: Client, infer: Infer, day_threshold: float, clock: Clock = time.time) -> None:
+    def __init__(
+        self, client: Client, infer: Infer, day_threshold: float, clock: Clock = time.time,
+        stop: threading.Event | None = None,
+    ) -> None:
         self.client = client
+        self.stop = stop or threading.Event()
         self.infer = infer
         self.threshold = day_threshold
         self.clock = clock
@@ -167,15 +171,11 @@ class StationWriter:
                 requests[(tenant_id, station_id, out.day.day_start)] = ScoreRequest(tenant_id, station_id, out)
         if not requests:
             return []
-        for attempt in range(_TRITON_RETRIES):
-            try:
-                rows = score_days(list(requests.values()), self.infer, self.threshold, now)
-                break
-            except Unavailable:
-                if attempt == _TRITON_RETRIES - 1:
-                    log.exception("SHADE unavailable; %d station-days not scored", len(requests))
-                    return []
-                time.sleep(2**attempt)
+        rows = until_available(
+            lambda: score_days(list(requests.values()), self.infer, self.threshold, now),
+            self.stop,
+            f"{len(requests)} station-days",
+        )
         store.insert_station_inferences(self.client, rows)
         return rows
 
@@ -239,7 +239,7 @@ def add_station_steps(flow: Dataflow, valid: Stream[IncomingMessage], deps: Any,
         deps.stop,
     )
     raw = op.input("station_status_in", flow, source)
-    writer = StationWriter(deps.sessions.client, infer or shade_model(settings), threshold(), clock)
+    writer = StationWriter(deps.sessions.client, infer or shade_model(settings), threshold(), clock, deps.stop)
     dead, events = station_core(raw, valid, writer, window_config(settings), clock)
     op.output("station_dead_letter_out", op.map("station_dead_letter_message", dead, _dead_letter_message),
               KafkaSink(brokers, kafka.topics.dead_letter))
