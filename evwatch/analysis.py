@@ -12,15 +12,15 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import numpy as np
 
 from evwatch.domain.meter_values import StoredReading
 from evwatch.domain.sessions import AnalysisRecord, AnomalyRecord, SessionRecord
+from models.csar2.context import context_from_metadata
 from models.csar2.postprocess import interpret
 from models.csar2.preprocess import prepare
-from models.csar2.schema import Csar2Result, Reading, SessionContext
+from models.csar2.schema import Csar2Result, Reading
 
 BatchInfer = Callable[[Mapping[str, np.ndarray]], dict[str, np.ndarray]]
 
@@ -39,23 +39,6 @@ class SessionSnapshot:
 
     session: SessionRecord
     readings: Sequence[StoredReading]
-
-
-def _number(metadata: Mapping[str, Any], key: str) -> float | None:
-    value = metadata.get(key)
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def session_context(metadata: Mapping[str, Any]) -> SessionContext:
-    """The metadata keys the model uses; values of the wrong type are ignored, not fatal."""
-    current = metadata.get("currentType")
-    return SessionContext(
-        max_power_kw=_number(metadata, "maxPowerKw"),
-        charging_profile_limit_kw=_number(metadata, "chargingProfileLimitKw"),
-        battery_capacity_kwh=_number(metadata, "batteryCapacityKwh"),
-        target_soc=_number(metadata, "targetSoc"),
-        current_type=current.upper() if isinstance(current, str) else None,
-    )
 
 
 def model_readings(readings: Sequence[StoredReading]) -> list[Reading]:
@@ -120,7 +103,7 @@ def analyse(snapshots: Sequence[SessionSnapshot], infer: BatchInfer, analyzed_at
     ready = [s for s in snapshots if len(s.readings) >= MIN_READINGS]
     if not ready:
         return []
-    prepared = [prepare(model_readings(s.readings), session_context(s.session.metadata)) for s in ready]
+    prepared = [prepare(model_readings(s.readings), context_from_metadata(s.session.metadata)) for s in ready]
     batch = {name: np.stack([p.inputs[name] for p in prepared]) for name in prepared[0].inputs}
     outputs = infer(batch)
     records = []

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from models.csar2.context import context_from_metadata
 from models.csar2.schema import CATEGORIES, CURRENT, ENERGY, POWER, SOC, VOLTAGE, Reading, SessionContext
 from models.simulator.anomalies import (
     NEEDS_POWER,
@@ -97,14 +98,7 @@ class SimulatedSession:
     @property
     def context(self) -> SessionContext:
         """SessionContext built from the known metadata keys."""
-        md = self.metadata
-        return SessionContext(
-            max_power_kw=md.get("maxPowerKw"),
-            charging_profile_limit_kw=md.get("chargingProfileLimitKw"),
-            battery_capacity_kwh=md.get("batteryCapacityKwh"),
-            target_soc=md.get("targetSoc"),
-            current_type=md.get("currentType"),
-        )
+        return context_from_metadata(self.metadata)
 
     @property
     def categories(self) -> set[str]:
