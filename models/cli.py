@@ -65,7 +65,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """Argument parser for the models command group."""
-    p = argparse.ArgumentParser(prog="evwatch models", description="Simulate, train, evaluate and export CSAR-2.")
+    p = argparse.ArgumentParser(prog="evwatch models", description="Simulate, train, evaluate and export CSAR-2 (and `evwatch models shade -h` for SHADE).")
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("simulate", help="write simulated sessions as JSON lines")
     s.add_argument("--n", type=int, default=100)
@@ -100,7 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
-    """Entry point; returns the process exit code."""
+    """Entry point; returns the process exit code. `shade <cmd>` runs the SHADE commands."""
+    if argv[:1] == ["shade"]:
+        from models.shade.cli import main as shade_main
+
+        return shade_main(argv[1:])
     args = build_parser().parse_args(argv)
     return int(args.fn(args))
 

@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     from models.shade.schema import ANOMALY_TYPES
 
     torch.set_num_threads(1)
-    parser = argparse.ArgumentParser(prog="shade", description="SHADE station-day anomaly model")
+    parser = argparse.ArgumentParser(prog="evwatch models shade", description="SHADE station-day anomaly model")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("simulate", help="print simulated station-days as JSON lines")
     p.add_argument("--stations", type=int, default=2)
