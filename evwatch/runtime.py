@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from clickhouse_connect.driver.client import Client
 
@@ -39,7 +39,6 @@ class Runtime:
     sessions: SessionService
     pipeline: PipelineThread | None = None
     bootstrap_key: str | None = None
-    extras: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def open(cls, settings: Settings, *, start_pipeline: bool | None = None) -> Runtime:
