@@ -207,7 +207,9 @@ class SessionService:
         readings = store.load_readings(self.client, tenant_id, [session_id])[session_id]
         analysis = store.latest_analyses(self.client, tenant_id, [session_id]).get(session_id)
         if analysis is not None and analysis.reconstructed_soc:
-            readings += [StoredReading(ts, "SoC", "Percent", v, reconstructed=True) for ts, v in analysis.reconstructed_soc]
+            readings += [
+                StoredReading(ts, "SoC", "Percent", v, reconstructed=True) for ts, v in analysis.reconstructed_soc
+            ]
         # The contract lists readings in timestamp order (stable: arrival order among equal times).
         return SessionDetailView(session, sorted(readings, key=lambda r: r.timestamp), analysis)
 

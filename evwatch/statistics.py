@@ -25,9 +25,16 @@ UPTIME_WINDOW_S = 30 * DAY_S
 # Categories that make a session's bill wrong or doubtful. ENERGY_PIT is included because a
 # bill cut inside the pit uses a wrong reading; POWER_SPIKE, CHARGING_INTERRUPTION,
 # POWER_DERATING, SOC_*, ZERO_ENERGY and DATA_GAP are service or data quality, not billing.
-BILLING_RELEVANT: frozenset[str] = frozenset({
-    "KWH_DECREASE", "KWH_JUMP", "ENERGY_STALL", "PHANTOM_ENERGY", "POWER_ENERGY_MISMATCH", "ENERGY_PIT",
-})
+BILLING_RELEVANT: frozenset[str] = frozenset(
+    {
+        "KWH_DECREASE",
+        "KWH_JUMP",
+        "ENERGY_STALL",
+        "PHANTOM_ENERGY",
+        "POWER_ENERGY_MISMATCH",
+        "ENERGY_PIT",
+    }
+)
 # The subset whose energy was delivered but not billed (or billed and then lost).
 UNDER_BILLING: frozenset[str] = frozenset({"KWH_DECREASE", "ENERGY_STALL", "POWER_ENERGY_MISMATCH"})
 # SHADE types whose energy the operator pays for and no driver is billed for.
@@ -56,8 +63,9 @@ def is_billing_relevant(categories: Iterable[str]) -> bool:
     return any(c in BILLING_RELEVANT for c in categories)
 
 
-def lost_kwh(category: str, metered_kwh: float, power_integrated_kwh: float | None = None,
-             register_drop_kwh: float = 0.0) -> float:
+def lost_kwh(
+    category: str, metered_kwh: float, power_integrated_kwh: float | None = None, register_drop_kwh: float = 0.0
+) -> float:
     """kWh one session anomaly left unbilled, over the anomaly's time range.
 
     KWH_DECREASE: the size of the drop (the register, hence the bill, lost it).
@@ -93,8 +101,9 @@ class RevenueFigures:
     revenue_leak_estimate: float
 
 
-def revenue_figures(sessions: Iterable[SessionMoney],
-                    station_leaks: Iterable[tuple[float, float | None]] = ()) -> RevenueFigures:
+def revenue_figures(
+    sessions: Iterable[SessionMoney], station_leaks: Iterable[tuple[float, float | None]] = ()
+) -> RevenueFigures:
     """Total revenue, revenue at risk and leak estimate; `station_leaks` are (lost kWh, tariff)."""
     total = at_risk = leak = 0.0
     for s in sessions:
@@ -126,8 +135,9 @@ def _clipped_length(intervals: list[tuple[float, float]], start: float, end: flo
     return sum(max(0.0, min(b, end) - max(a, start)) for a, b in intervals)
 
 
-def uptime_percentage(first_seen: Mapping[str, float], down: Mapping[str, Iterable[tuple[float, float]]],
-                      start: float, end: float) -> float | None:
+def uptime_percentage(
+    first_seen: Mapping[str, float], down: Mapping[str, Iterable[tuple[float, float]]], start: float, end: float
+) -> float | None:
     """100 x (observed connector-time - downtime) / observed connector-time over [start, end).
 
     `first_seen` maps each connector (any key, e.g. "station/connector") to when evwatch first
@@ -147,8 +157,12 @@ def uptime_percentage(first_seen: Mapping[str, float], down: Mapping[str, Iterab
     return 100.0 * (observed - downtime) / observed
 
 
-def uptime_with_delta(first_seen: Mapping[str, float], down: Mapping[str, Iterable[tuple[float, float]]],
-                      now: float, window_s: float = UPTIME_WINDOW_S) -> tuple[float, float]:
+def uptime_with_delta(
+    first_seen: Mapping[str, float],
+    down: Mapping[str, Iterable[tuple[float, float]]],
+    now: float,
+    window_s: float = UPTIME_WINDOW_S,
+) -> tuple[float, float]:
     """(uptime % over the last window, change against the window before in percentage points).
 
     No observed connector-time counts as 100 % (nothing was seen to be down); the delta is 0
@@ -166,8 +180,9 @@ DOWN_STATUSES: frozenset[str] = frozenset({"Unavailable", "Faulted"})
 STATION_WIDE = "0"
 
 
-def down_intervals(events: Iterable[tuple[str, str, float, str]], until: float
-                   ) -> dict[tuple[str, str], list[tuple[float, float]]]:
+def down_intervals(
+    events: Iterable[tuple[str, str, float, str]], until: float
+) -> dict[tuple[str, str], list[tuple[float, float]]]:
     """Down intervals per (station, connector) from status changes (station, connector, ts, status).
 
     A status holds until the connector's next change (or `until`). Connector "0" stands for the
@@ -189,8 +204,9 @@ def down_intervals(events: Iterable[tuple[str, str, float, str]], until: float
     return out
 
 
-def spread_station_wide(down: Mapping[tuple[str, str], list[tuple[float, float]]],
-                        connectors: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[tuple[float, float]]]:
+def spread_station_wide(
+    down: Mapping[tuple[str, str], list[tuple[float, float]]], connectors: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], list[tuple[float, float]]]:
     """Per charging connector: its own down intervals plus its station's station-wide ones."""
     out: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for station, connector in connectors:

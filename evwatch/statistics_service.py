@@ -42,8 +42,10 @@ def _lost_kwh(fact: store.SessionAnomalyFact, readings: list[store.ReadingFact])
     metered = max(energy[-1].value - energy[0].value, 0.0) if len(energy) >= 2 else 0.0
     integrated = None
     if len(power) >= 2:
-        integrated = sum((b.timestamp - a.timestamp).total_seconds() / 3600.0 * (a.value + b.value) / 2.0
-                         for a, b in zip(power, power[1:], strict=False))
+        integrated = sum(
+            (b.timestamp - a.timestamp).total_seconds() / 3600.0 * (a.value + b.value) / 2.0
+            for a, b in zip(power, power[1:], strict=False)
+        )
     drop = 0.0
     peak = float("-inf")
     for r in energy:  # the largest fall of the register below its running maximum
@@ -84,8 +86,13 @@ def tenant_statistics(client: Client, tenant_id: str, now: datetime) -> TenantSt
         formulas.SessionMoney(kwh, tariff(station), frozenset(categories.get(sid, ())), lost.get(sid, 0.0))
         for sid, (station, kwh) in energy.items()
     ]
-    leaks = [(formulas.station_lost_kwh(s.anomaly_type, s.expected_energy_kwh, s.actual_energy_kwh),
-              tariff(s.charging_station_id)) for s in shade]
+    leaks = [
+        (
+            formulas.station_lost_kwh(s.anomaly_type, s.expected_energy_kwh, s.actual_energy_kwh),
+            tariff(s.charging_station_id),
+        )
+        for s in shade
+    ]
     figures = formulas.revenue_figures(money, leaks)
 
     first_seen = {key: ts.timestamp() for key, ts in store.connector_first_seen(client, tenant_id).items()}

@@ -24,7 +24,12 @@ def _simulate(args: argparse.Namespace) -> int:
                 "metadata": s.metadata,
                 "meterValues": s.raw,
                 "labels": [
-                    {"category": lb.category, "severity": lb.severity, "start": rfc3339(lb.start_ts), "end": rfc3339(lb.end_ts)}
+                    {
+                        "category": lb.category,
+                        "severity": lb.severity,
+                        "start": rfc3339(lb.start_ts),
+                        "end": rfc3339(lb.end_ts),
+                    }
                     for lb in s.labels
                 ],
             }
@@ -38,8 +43,14 @@ def _train(args: argparse.Namespace) -> int:
     from models.csar2.train import TrainConfig, train
 
     cfg = TrainConfig(
-        seed=args.seed, n_train=args.n_train, n_val=args.n_val, ae_epochs=args.ae_epochs,
-        clf_epochs=args.clf_epochs, max_minutes=args.max_minutes, threads=args.threads, version=args.version,
+        seed=args.seed,
+        n_train=args.n_train,
+        n_val=args.n_val,
+        ae_epochs=args.ae_epochs,
+        clf_epochs=args.clf_epochs,
+        max_minutes=args.max_minutes,
+        threads=args.threads,
+        version=args.version,
         architecture={"c": args.clf_channels, "blocks": args.clf_blocks},
     )
     meta = train(cfg, Path(args.out) if args.out else WEIGHTS_PATH)
@@ -50,7 +61,9 @@ def _train(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from models.evaluation.run import evaluate
 
-    report = evaluate(seed=args.seed, n=args.n, weights=Path(args.weights) if args.weights else None, out=Path(args.out))
+    report = evaluate(
+        seed=args.seed, n=args.n, weights=Path(args.weights) if args.weights else None, out=Path(args.out)
+    )
     print(report)
     return 0
 
@@ -65,7 +78,10 @@ def _export(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """Argument parser for the models command group."""
-    p = argparse.ArgumentParser(prog="evwatch models", description="Simulate, train, evaluate and export CSAR-2 (and `evwatch models shade -h` for SHADE).")
+    p = argparse.ArgumentParser(
+        prog="evwatch models",
+        description="Simulate, train, evaluate and export CSAR-2 (and `evwatch models shade -h` for SHADE).",
+    )
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("simulate", help="write simulated sessions as JSON lines")
     s.add_argument("--n", type=int, default=100)

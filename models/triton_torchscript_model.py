@@ -68,7 +68,9 @@ class TritonPythonModel:
             start = 0
             for i, arrs in good:
                 b = arrs[0].shape[0]
-                tensors = [pb_utils.Tensor(name, o[start : start + b]) for name, o in zip(self.outputs, outs_np, strict=True)]
+                tensors = [
+                    pb_utils.Tensor(name, o[start : start + b]) for name, o in zip(self.outputs, outs_np, strict=True)
+                ]
                 responses[i] = pb_utils.InferenceResponse(output_tensors=tensors)
                 start += b
         return responses

@@ -73,8 +73,9 @@ def window_config(settings: Settings) -> StationWindowConfig:
 
 def shade_model(settings: Settings) -> TritonModel:
     """The Triton client for SHADE."""
-    return TritonModel(settings.triton.grpc_url, MODEL_NAME, list(OUTPUT_SHAPES), MAX_BATCH_SIZE,
-                       settings.triton.request_timeout_s)
+    return TritonModel(
+        settings.triton.grpc_url, MODEL_NAME, list(OUTPUT_SHAPES), MAX_BATCH_SIZE, settings.triton.request_timeout_s
+    )
 
 
 class _StationLogic(op.StatefulLogic[StationInput, StationOutput, StationProcessorState]):
@@ -116,7 +117,11 @@ class StationWriter:
     """Stores what the station windows emit and scores station-days in one Triton call per batch."""
 
     def __init__(
-        self, client: Client, infer: Infer, day_threshold: float, clock: Clock = time.time,
+        self,
+        client: Client,
+        infer: Infer,
+        day_threshold: float,
+        clock: Clock = time.time,
         stop: threading.Event | None = None,
     ) -> None:
         self.client = client
@@ -130,17 +135,32 @@ class StationWriter:
         for key, out in batch:
             tenant_id, station_id = split_key(key)
             if isinstance(out, StationSeen):
-                record = StationRecord(tenant_id, station_id, station_record_id(tenant_id, station_id), station_id,
-                                       first_seen_at=out.first_seen, updated_at=now)
+                record = StationRecord(
+                    tenant_id,
+                    station_id,
+                    station_record_id(tenant_id, station_id),
+                    station_id,
+                    first_seen_at=out.first_seen,
+                    updated_at=now,
+                )
                 records.setdefault((tenant_id, station_id), (record, 0))
             elif isinstance(out, MetadataChanged):
                 m = out.metadata
                 record = StationRecord(
-                    tenant_id, station_id, station_record_id(tenant_id, station_id),
-                    m.ocpp_charging_station_id or station_id, time_zone=m.time_zone, address=m.address,
-                    operator=m.operator, tariff_per_kwh=m.tariff_per_kwh, currency=m.currency,
+                    tenant_id,
+                    station_id,
+                    station_record_id(tenant_id, station_id),
+                    m.ocpp_charging_station_id or station_id,
+                    time_zone=m.time_zone,
+                    address=m.address,
+                    operator=m.operator,
+                    tariff_per_kwh=m.tariff_per_kwh,
+                    currency=m.currency,
                     connectors=tuple(ConnectorInfo(c.connector, c.max_power_kw, c.current_type) for c in m.connectors),
-                    metadata=dict(m.metadata or {}), has_metadata=True, first_seen_at=out.first_seen, updated_at=now,
+                    metadata=dict(m.metadata or {}),
+                    has_metadata=True,
+                    first_seen_at=out.first_seen,
+                    updated_at=now,
                 )
                 # Newest description wins; a first-sight row (version 0) never does.
                 version = int((m.timestamp or out.received_at).timestamp() * 1e9)
@@ -156,10 +176,21 @@ class StationWriter:
             if isinstance(out, EnergyChanged):
                 for r in out.rows:  # later values of a minute replace earlier ones
                     minutes[(tenant_id, station_id, r.connector_id, r.minute)] = MinuteEnergyRow(
-                        tenant_id, station_id, r.connector_id, r.minute, r.energy_kwh, r.session_active)
+                        tenant_id, station_id, r.connector_id, r.minute, r.energy_kwh, r.session_active
+                    )
             elif isinstance(out, StatusChanged):
-                statuses.append(StatusRow(tenant_id, station_id, out.event.connector_id, out.event.timestamp,
-                                          out.event.status, out.event.error_code, out.info, out.source_key))
+                statuses.append(
+                    StatusRow(
+                        tenant_id,
+                        station_id,
+                        out.event.connector_id,
+                        out.event.timestamp,
+                        out.event.status,
+                        out.event.error_code,
+                        out.info,
+                        out.source_key,
+                    )
+                )
         store.insert_minute_energy(self.client, list(minutes.values()))
         store.insert_status_rows(self.client, statuses, now)
 
@@ -189,10 +220,15 @@ class StationWriter:
             if not row.is_anomaly:
                 continue
             event = StationAnomalyEvent(
-                type="station.anomaly_detected", tenant_id=row.tenant_id,
-                charging_station_id=row.charging_station_id, inference_id=row.inference_id,
-                anomaly_type=row.anomaly_type, day_score=row.day_score, is_partial=row.is_partial,
-                affected_period=row.local_date.isoformat(), analyzed_at=row.analyzed_at.isoformat(),
+                type="station.anomaly_detected",
+                tenant_id=row.tenant_id,
+                charging_station_id=row.charging_station_id,
+                inference_id=row.inference_id,
+                anomaly_type=row.anomaly_type,
+                day_score=row.day_score,
+                is_partial=row.is_partial,
+                affected_period=row.local_date.isoformat(),
+                analyzed_at=row.analyzed_at.isoformat(),
             )
             key = f"{row.tenant_id}/{row.charging_station_id}".encode()
             events.append(KafkaSinkMessage(key=key, value=msgspec.json.encode(event)))
@@ -209,9 +245,13 @@ def _dead_letter_message(dead: DeadLetter) -> KafkaSinkMessage[bytes | None, byt
     return KafkaSinkMessage(key=dead.key, value=dead.value, headers=dead.headers())
 
 
-def station_core(raw_status: Stream[KafkaSourceMessage[bytes | None, bytes | None]], valid: Stream[IncomingMessage],
-                 writer: Writer, cfg: StationWindowConfig, clock: Clock = time.time
-                 ) -> tuple[Stream[DeadLetter], Stream[KafkaSinkMessage[bytes | None, bytes | None]]]:
+def station_core(
+    raw_status: Stream[KafkaSourceMessage[bytes | None, bytes | None]],
+    valid: Stream[IncomingMessage],
+    writer: Writer,
+    cfg: StationWindowConfig,
+    clock: Clock = time.time,
+) -> tuple[Stream[DeadLetter], Stream[KafkaSinkMessage[bytes | None, bytes | None]]]:
     """The station steps between the inputs and the sinks: (dead letters, station events)."""
     parsed = op.map("station_status_parse", raw_status, _parse_status)
     dead = op.filter_map("station_dead_letters", parsed, lambda x: x if isinstance(x, DeadLetter) else None)
@@ -223,8 +263,9 @@ def station_core(raw_status: Stream[KafkaSourceMessage[bytes | None, bytes | Non
     return dead, events
 
 
-def add_station_steps(flow: Dataflow, valid: Stream[IncomingMessage], deps: Any,
-                      infer: Infer | None = None, clock: Clock = time.time) -> None:
+def add_station_steps(
+    flow: Dataflow, valid: Stream[IncomingMessage], deps: Any, infer: Infer | None = None, clock: Clock = time.time
+) -> None:
     """Attach the station steps to `flow`; `valid` is the stream of validated meter-values messages.
 
     `deps` is the flow's PipelineDeps (settings, sessions service with its ClickHouse client, stop
@@ -234,13 +275,21 @@ def add_station_steps(flow: Dataflow, valid: Stream[IncomingMessage], deps: Any,
     kafka = settings.kafka
     brokers = [kafka.bootstrap_servers]
     source = StoppableKafkaSource(
-        KafkaSource(brokers, [kafka.topics.station_status], tail=True, starting_offset=OFFSET_BEGINNING,
-                    batch_size=settings.pipeline.batch_size),
+        KafkaSource(
+            brokers,
+            [kafka.topics.station_status],
+            tail=True,
+            starting_offset=OFFSET_BEGINNING,
+            batch_size=settings.pipeline.batch_size,
+        ),
         deps.stop,
     )
     raw = op.input("station_status_in", flow, source)
     writer = StationWriter(deps.sessions.client, infer or shade_model(settings), threshold(), clock, deps.stop)
     dead, events = station_core(raw, valid, writer, window_config(settings), clock)
-    op.output("station_dead_letter_out", op.map("station_dead_letter_message", dead, _dead_letter_message),
-              KafkaSink(brokers, kafka.topics.dead_letter))
+    op.output(
+        "station_dead_letter_out",
+        op.map("station_dead_letter_message", dead, _dead_letter_message),
+        KafkaSink(brokers, kafka.topics.dead_letter),
+    )
     op.output("station_events_out", events, KafkaSink(brokers, kafka.topics.events))

@@ -68,7 +68,9 @@ def from_meter_values(item: IncomingMessage, now: datetime | None = None) -> lis
     msg = item.message
     connector = msg.connector_id or msg.evse_id or DEFAULT_CONNECTOR
     readings = tuple(
-        EnergyReading(connector_id=str(connector), timestamp=r.timestamp, register_kwh=r.value, session_id=msg.session_id)
+        EnergyReading(
+            connector_id=str(connector), timestamp=r.timestamp, register_kwh=r.value, session_id=msg.session_id
+        )
         for r in item.readings
         if r.measurand == ENERGY_REGISTER and r.phase is None
     )
@@ -78,8 +80,9 @@ def from_meter_values(item: IncomingMessage, now: datetime | None = None) -> lis
     return [(station_key(msg.tenant_id, msg.charging_station_id), ReadingsInput(readings, received, max_kw))]
 
 
-def parse_station_status(topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None,
-                         now: datetime | None = None) -> tuple[str, StationInput] | DeadLetter:
+def parse_station_status(
+    topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None, now: datetime | None = None
+) -> tuple[str, StationInput] | DeadLetter:
     """Decode one `evwatch.station-status` message into a keyed station item or a dead letter."""
 
     def dead(reason: str, kind: str) -> DeadLetter:
@@ -95,7 +98,11 @@ def parse_station_status(topic: str, partition: int, offset: int, key: bytes | N
         return dead(str(exc), "validation_error")
     skey = station_key(message.tenant_id, message.charging_station_id)
     if isinstance(message, StatusNotification):
-        event = StatusEvent(connector_id=message.connector, status=message.status,
-                            timestamp=message.timestamp.astimezone(UTC), error_code=message.error_code)
+        event = StatusEvent(
+            connector_id=message.connector,
+            status=message.status,
+            timestamp=message.timestamp.astimezone(UTC),
+            error_code=message.error_code,
+        )
         return skey, StatusInput(event, message.info, f"kafka:{topic}:{partition}:{offset}")
     return skey, MetadataInput(message, now or datetime.now(UTC))

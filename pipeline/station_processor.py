@@ -117,8 +117,9 @@ def _apply_metadata(state: StationProcessorState, item: MetadataInput) -> bool:
     # Days already open keep the bucketing they started with; a changed zone applies from the next day.
     if not windows.open_days:
         windows.tz = item.metadata.time_zone
-    windows.max_power_kw = {c.connector: float(c.max_power_kw) for c in item.metadata.connectors
-                            if c.max_power_kw is not None}
+    windows.max_power_kw = {
+        c.connector: float(c.max_power_kw) for c in item.metadata.connectors if c.max_power_kw is not None
+    }
     return True
 
 
@@ -138,8 +139,9 @@ def _close(state: StationProcessorState, now: float, cfg: StationWindowConfig) -
     return out
 
 
-def on_input(state: StationProcessorState, item: StationInput, now: float,
-             cfg: StationWindowConfig) -> list[StationOutput]:
+def on_input(
+    state: StationProcessorState, item: StationInput, now: float, cfg: StationWindowConfig
+) -> list[StationOutput]:
     """Fold one item into the station's state; returns what to store and what to score."""
     out: list[StationOutput] = []
     state.windows.last_arrival_wall = now
@@ -183,7 +185,8 @@ def on_tick(state: StationProcessorState, now: float, cfg: StationWindowConfig) 
     out = _close(state, now, cfg)
     windows = state.windows
     fresh = windows.latest_event_ts is not None and (
-        state.partial_scored_upto is None or windows.latest_event_ts > state.partial_scored_upto)
+        state.partial_scored_upto is None or windows.latest_event_ts > state.partial_scored_upto
+    )
     # Only today's day gets intra-day scores; a day that already ended waits for its final score.
     current = bool(windows.open_days) and now < next_day_start(max(windows.open_days), windows.tz)
     if fresh and current and partial_due(windows, now, cfg.partial_interval_s):

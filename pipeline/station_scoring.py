@@ -28,8 +28,9 @@ class ScoreRequest:
     request: ScoreDay
 
 
-def result_row(tenant_id: str, station_id: str, day: StationDay, result: ShadeResult, partial: bool,
-               analyzed_at: datetime) -> StationInferenceRow:
+def result_row(
+    tenant_id: str, station_id: str, day: StationDay, result: ShadeResult, partial: bool, analyzed_at: datetime
+) -> StationInferenceRow:
     """The `station_inferences` row of one SHADE result."""
     day_start = datetime.fromtimestamp(day.day_start, UTC)
     details = dict(result.detection_details)
@@ -58,8 +59,9 @@ def result_row(tenant_id: str, station_id: str, day: StationDay, result: ShadeRe
     )
 
 
-def score_days(requests: Sequence[ScoreRequest], infer: Infer, threshold: float,
-               analyzed_at: datetime) -> list[StationInferenceRow]:
+def score_days(
+    requests: Sequence[ScoreRequest], infer: Infer, threshold: float, analyzed_at: datetime
+) -> list[StationInferenceRow]:
     """Prepare every day, run one batched inference, interpret each result."""
     if not requests:
         return []
@@ -68,6 +70,9 @@ def score_days(requests: Sequence[ScoreRequest], infer: Infer, threshold: float,
     rows = []
     for i, (req, prep) in enumerate(zip(requests, prepared, strict=True)):
         result = interpret(prep, {name: value[i] for name, value in outputs.items()}, threshold)
-        rows.append(result_row(req.tenant_id, req.charging_station_id, req.request.day, result,
-                               req.request.partial, analyzed_at))
+        rows.append(
+            result_row(
+                req.tenant_id, req.charging_station_id, req.request.day, result, req.request.partial, analyzed_at
+            )
+        )
     return rows

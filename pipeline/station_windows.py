@@ -219,12 +219,14 @@ def drain_dirty(state: StationState) -> list[MinuteEnergy]:
     """Minutes changed since the last drain, with their full current values (idempotent upserts)."""
     out = []
     for connector, minute in sorted(state.dirty):
-        out.append(MinuteEnergy(
-            connector_id=connector,
-            minute=datetime.fromtimestamp(minute * 60, UTC),
-            energy_kwh=state.energy.get(connector, {}).get(minute, 0.0),
-            session_active=minute in state.active.get(connector, set()),
-        ))
+        out.append(
+            MinuteEnergy(
+                connector_id=connector,
+                minute=datetime.fromtimestamp(minute * 60, UTC),
+                energy_kwh=state.energy.get(connector, {}).get(minute, 0.0),
+                session_active=minute in state.active.get(connector, set()),
+            )
+        )
     state.dirty.clear()
     return out
 
@@ -254,8 +256,9 @@ def status_at(timeline: list[tuple[float, str]], ts: float) -> str | None:
     return timeline[i - 1][1] if i else None
 
 
-def availability_mask(state: StationState, connector: str, start_ts: float, minutes: int,
-                      stretch: float = 1.0) -> np.ndarray:
+def availability_mask(
+    state: StationState, connector: str, start_ts: float, minutes: int, stretch: float = 1.0
+) -> np.ndarray:
     """Per-minute availability from `start_ts`: a connector is available unless it, or connector 0
     (the whole station), is Unavailable/Faulted at the minute's start. Unknown counts as available."""
     mask = np.ones(minutes, dtype=bool)
@@ -270,8 +273,9 @@ def availability_mask(state: StationState, connector: str, start_ts: float, minu
     return mask
 
 
-def availability_intervals(timeline: list[tuple[float, str]], start_ts: float,
-                           end_ts: float) -> list[tuple[float, float, str]]:
+def availability_intervals(
+    timeline: list[tuple[float, str]], start_ts: float, end_ts: float
+) -> list[tuple[float, float, str]]:
     """The timeline cut into (from, to, status) intervals covering [start_ts, end_ts)."""
     out: list[tuple[float, float, str]] = []
     current = status_at(timeline, start_ts)
@@ -317,8 +321,11 @@ def build_station_day(state: StationState, day_start: int, observed_until: float
             if first <= minute < last:
                 active[i, day_minute_index(minute, day_start, length)] = True
     stretch = max(length / MINUTES, 1.0)  # a 25-hour day is squeezed onto the grid
-    available = np.stack([availability_mask(state, cid, float(day_start), MINUTES, stretch) for cid in ids]) \
-        if ids else np.ones((0, MINUTES), dtype=bool)
+    available = (
+        np.stack([availability_mask(state, cid, float(day_start), MINUTES, stretch) for cid in ids])
+        if ids
+        else np.ones((0, MINUTES), dtype=bool)
+    )
     meter = None
     if STATION_METER in state.energy:
         meter = np.zeros(MINUTES)
@@ -326,13 +333,22 @@ def build_station_day(state: StationState, day_start: int, observed_until: float
             if first <= minute < last:
                 meter[day_minute_index(minute, day_start, length)] += kwh
     powers = tuple(state.max_power_kw[c] for c in ids) if all(c in state.max_power_kw for c in ids) and ids else None
-    return StationDay(day_start=day_start, tz=state.tz, connector_ids=ids, energy_kwh=energy,
-                      session_active=active, available=available, station_meter_kwh=meter,
-                      max_power_kw=powers, minutes_observed=observed)
+    return StationDay(
+        day_start=day_start,
+        tz=state.tz,
+        connector_ids=ids,
+        energy_kwh=energy,
+        session_active=active,
+        available=available,
+        station_meter_kwh=meter,
+        max_power_kw=powers,
+        minutes_observed=observed,
+    )
 
 
-def closable_days(state: StationState, now_wall: float, close_after_s: float, quiet_s: float = 0.0,
-                  grace_s: float = 0.0) -> list[int]:
+def closable_days(
+    state: StationState, now_wall: float, close_after_s: float, quiet_s: float = 0.0, grace_s: float = 0.0
+) -> list[int]:
     """Open days to close now, oldest first.
 
     A day closes when the station has sent data from `grace_s` or more past the day's end (event

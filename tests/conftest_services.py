@@ -35,13 +35,9 @@ def kafka_settings_on_free_ports(partitions: int = 2) -> KafkaSettings:
     )
 
 
-def start_tritonserver(
-    repo: Path, work_dir: Path, *, timeout_s: float = 120.0
-) -> TritonServer:
+def start_tritonserver(repo: Path, work_dir: Path, *, timeout_s: float = 120.0) -> TritonServer:
     """Start tritonserver on free loopback ports serving every model in `repo`; the caller must stop() it."""
-    settings = TritonSettings(
-        host="127.0.0.1", grpc_port=free_port(), http_port=free_port()
-    )
+    settings = TritonSettings(host="127.0.0.1", grpc_port=free_port(), http_port=free_port())
     return TritonServer(settings, repo, work_dir, ready_timeout_s=timeout_s).start()
 
 
@@ -62,9 +58,7 @@ def process_group_members(pgid: int) -> list[int]:
 @pytest.fixture(scope="session")
 def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBroker]:
     """One real broker for the session; exposes `.bootstrap_servers` and `.settings` (KafkaSettings)."""
-    broker = KafkaBroker(
-        kafka_settings_on_free_ports(), tmp_path_factory.mktemp("kafka-broker")
-    )
+    broker = KafkaBroker(kafka_settings_on_free_ports(), tmp_path_factory.mktemp("kafka-broker"))
     with broker:
         yield broker
 
@@ -76,9 +70,7 @@ def kafka_topic_factory(kafka_broker: KafkaBroker) -> Iterator[Callable[..., str
 
     def factory(partitions: int = 1, prefix: str = "test") -> str:
         name = f"{prefix}-{uuid.uuid4().hex[:12]}"
-        ensure_topics(
-            kafka_broker.bootstrap_servers, [name], partitions, replication_factor=1
-        )
+        ensure_topics(kafka_broker.bootstrap_servers, [name], partitions, replication_factor=1)
         created.append(name)
         return name
 

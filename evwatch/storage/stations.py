@@ -25,14 +25,43 @@ from evwatch.storage.clickhouse import scalar
 STATION_VIEWS = ("charging_stations_aggregated_mv", "station_connectors_aggregated_mv", "station_daily_energy_mv")
 
 _STATION_COLUMNS = [
-    "tenant_id", "charging_station_id", "id", "ocpp_charging_station_id", "address", "operator", "time_zone",
-    "tariff_per_kwh", "currency", "connectors", "metadata", "has_metadata", "first_seen_at", "updated_at", "version",
+    "tenant_id",
+    "charging_station_id",
+    "id",
+    "ocpp_charging_station_id",
+    "address",
+    "operator",
+    "time_zone",
+    "tariff_per_kwh",
+    "currency",
+    "connectors",
+    "metadata",
+    "has_metadata",
+    "first_seen_at",
+    "updated_at",
+    "version",
 ]
 _INFERENCE_COLUMNS = [
-    "tenant_id", "charging_station_id", "inference_id", "day_start", "local_date", "time_zone", "analyzed_at",
-    "day_score", "is_anomaly", "is_partial", "minutes_observed", "anomaly_type", "anomaly_at",
-    "expected_energy_kwh", "actual_energy_kwh", "marker_start_minutes", "marker_end_minutes", "marker_scores",
-    "detection_details", "model_version",
+    "tenant_id",
+    "charging_station_id",
+    "inference_id",
+    "day_start",
+    "local_date",
+    "time_zone",
+    "analyzed_at",
+    "day_score",
+    "is_anomaly",
+    "is_partial",
+    "minutes_observed",
+    "anomaly_type",
+    "anomaly_at",
+    "expected_energy_kwh",
+    "actual_energy_kwh",
+    "marker_start_minutes",
+    "marker_end_minutes",
+    "marker_scores",
+    "detection_details",
+    "model_version",
 ]
 
 
@@ -49,11 +78,26 @@ def upsert_stations(client: Client, stations: Sequence[StationRecord], versions:
         return
     rows = [
         [
-            s.tenant_id, s.charging_station_id, s.id, s.ocpp_charging_station_id, s.address, s.operator, s.time_zone,
-            s.tariff_per_kwh, s.currency,
-            _json([{"connectorId": c.connector_id, "maxPowerKw": c.max_power_kw, "currentType": c.current_type}
-                   for c in s.connectors]),
-            _json(s.metadata), s.has_metadata, s.first_seen_at, s.updated_at, v,
+            s.tenant_id,
+            s.charging_station_id,
+            s.id,
+            s.ocpp_charging_station_id,
+            s.address,
+            s.operator,
+            s.time_zone,
+            s.tariff_per_kwh,
+            s.currency,
+            _json(
+                [
+                    {"connectorId": c.connector_id, "maxPowerKw": c.max_power_kw, "currentType": c.current_type}
+                    for c in s.connectors
+                ]
+            ),
+            _json(s.metadata),
+            s.has_metadata,
+            s.first_seen_at,
+            s.updated_at,
+            v,
         ]
         for s, v in zip(stations, versions, strict=True)
     ]
@@ -65,21 +109,58 @@ def insert_minute_energy(client: Client, rows: Sequence[MinuteEnergyRow]) -> Non
     if not rows:
         return
     version = time.time_ns()
-    data = [[r.tenant_id, r.charging_station_id, r.connector_id, r.minute, r.energy_kwh, r.session_active, version]
-            for r in rows]
-    client.insert("station_minute_energy", data, column_names=[
-        "tenant_id", "charging_station_id", "connector_id", "minute", "energy_kwh", "session_active", "version"])
+    data = [
+        [r.tenant_id, r.charging_station_id, r.connector_id, r.minute, r.energy_kwh, r.session_active, version]
+        for r in rows
+    ]
+    client.insert(
+        "station_minute_energy",
+        data,
+        column_names=[
+            "tenant_id",
+            "charging_station_id",
+            "connector_id",
+            "minute",
+            "energy_kwh",
+            "session_active",
+            "version",
+        ],
+    )
 
 
 def insert_status_rows(client: Client, rows: Sequence[StatusRow], ingested_at: datetime) -> None:
     """Write connector status changes (a replayed message rewrites its own row)."""
     if not rows:
         return
-    data = [[r.tenant_id, r.charging_station_id, r.connector_id, r.timestamp, r.status, r.error_code, r.info,
-             r.source_key, ingested_at] for r in rows]
-    client.insert("station_availability", data, column_names=[
-        "tenant_id", "charging_station_id", "connector_id", "timestamp", "status", "error_code", "info",
-        "source_key", "ingested_at"])
+    data = [
+        [
+            r.tenant_id,
+            r.charging_station_id,
+            r.connector_id,
+            r.timestamp,
+            r.status,
+            r.error_code,
+            r.info,
+            r.source_key,
+            ingested_at,
+        ]
+        for r in rows
+    ]
+    client.insert(
+        "station_availability",
+        data,
+        column_names=[
+            "tenant_id",
+            "charging_station_id",
+            "connector_id",
+            "timestamp",
+            "status",
+            "error_code",
+            "info",
+            "source_key",
+            "ingested_at",
+        ],
+    )
 
 
 def insert_station_inferences(client: Client, rows: Sequence[StationInferenceRow]) -> None:
@@ -88,10 +169,26 @@ def insert_station_inferences(client: Client, rows: Sequence[StationInferenceRow
         return
     data = [
         [
-            r.tenant_id, r.charging_station_id, r.inference_id, r.day_start, r.local_date, r.time_zone, r.analyzed_at,
-            r.day_score, r.is_anomaly, r.is_partial, r.minutes_observed, r.anomaly_type, r.anomaly_at,
-            r.expected_energy_kwh, r.actual_energy_kwh, list(r.marker_start_minutes), list(r.marker_end_minutes),
-            list(r.marker_scores), _json(r.detection_details), r.model_version,
+            r.tenant_id,
+            r.charging_station_id,
+            r.inference_id,
+            r.day_start,
+            r.local_date,
+            r.time_zone,
+            r.analyzed_at,
+            r.day_score,
+            r.is_anomaly,
+            r.is_partial,
+            r.minutes_observed,
+            r.anomaly_type,
+            r.anomaly_at,
+            r.expected_energy_kwh,
+            r.actual_energy_kwh,
+            list(r.marker_start_minutes),
+            list(r.marker_end_minutes),
+            list(r.marker_scores),
+            _json(r.detection_details),
+            r.model_version,
         ]
         for r in rows
     ]
@@ -110,14 +207,39 @@ def refresh_station_views(client: Client) -> None:
 
 
 def _station_from_row(row: Sequence[Any]) -> StationRecord:
-    (tenant_id, station_id, id_, ocpp, address, operator, tz, tariff, currency, connectors, metadata, has_metadata,
-     first_seen_at, updated_at) = row[:14]
+    (
+        tenant_id,
+        station_id,
+        id_,
+        ocpp,
+        address,
+        operator,
+        tz,
+        tariff,
+        currency,
+        connectors,
+        metadata,
+        has_metadata,
+        first_seen_at,
+        updated_at,
+    ) = row[:14]
     return StationRecord(
-        tenant_id=tenant_id, charging_station_id=station_id, id=id_, ocpp_charging_station_id=ocpp, time_zone=tz,
-        address=address, operator=operator, tariff_per_kwh=tariff, currency=currency,
-        connectors=tuple(ConnectorInfo(str(c["connectorId"]), c.get("maxPowerKw"), c.get("currentType"))
-                         for c in json.loads(connectors or "[]")),
-        metadata=json.loads(metadata or "{}"), has_metadata=bool(has_metadata), first_seen_at=first_seen_at,
+        tenant_id=tenant_id,
+        charging_station_id=station_id,
+        id=id_,
+        ocpp_charging_station_id=ocpp,
+        time_zone=tz,
+        address=address,
+        operator=operator,
+        tariff_per_kwh=tariff,
+        currency=currency,
+        connectors=tuple(
+            ConnectorInfo(str(c["connectorId"]), c.get("maxPowerKw"), c.get("currentType"))
+            for c in json.loads(connectors or "[]")
+        ),
+        metadata=json.loads(metadata or "{}"),
+        has_metadata=bool(has_metadata),
+        first_seen_at=first_seen_at,
         updated_at=updated_at,
     )
 
@@ -157,20 +279,23 @@ _AGG_SELECT = (
 
 
 def _aggregate(row: Sequence[Any]) -> StationAggregate:
-    return StationAggregate(row[0], row[1], row[2], int(row[3]), int(row[4]), int(row[5]),
-                            None if row[6] is None else float(row[6]), row[7])
+    return StationAggregate(
+        row[0], row[1], row[2], int(row[3]), int(row[4]), int(row[5]), None if row[6] is None else float(row[6]), row[7]
+    )
 
 
-def list_station_aggregates(client: Client, tenant_id: str, page: int, page_size: int
-                            ) -> tuple[list[StationAggregate], int]:
+def list_station_aggregates(
+    client: Client, tenant_id: str, page: int, page_size: int
+) -> tuple[list[StationAggregate], int]:
     """One page of the aggregated view, by station id, and the tenant's station count in it."""
     rows = client.query(
         f"{_AGG_SELECT} WHERE tenant_id = {{t:String}} ORDER BY charging_station_id "
         "LIMIT {n:UInt32} OFFSET {o:UInt64}",
         parameters={"t": tenant_id, "n": page_size, "o": page * page_size},
     ).result_rows
-    total = scalar(client, "SELECT count() FROM charging_stations_aggregated_mv WHERE tenant_id = {t:String}",
-                   {"t": tenant_id})
+    total = scalar(
+        client, "SELECT count() FROM charging_stations_aggregated_mv WHERE tenant_id = {t:String}", {"t": tenant_id}
+    )
     return [_aggregate(r) for r in rows], total
 
 
@@ -191,8 +316,9 @@ def connector_aggregates(client: Client, tenant_id: str, station_id: str) -> lis
         "ORDER BY connector_id",
         parameters={"t": tenant_id, "s": station_id},
     ).result_rows
-    return [ConnectorAggregate(r[0], int(r[1]), int(r[2]), {str(k): int(v) for k, v in dict(r[3]).items()})
-            for r in rows]
+    return [
+        ConnectorAggregate(r[0], int(r[1]), int(r[2]), {str(k): int(v) for k, v in dict(r[3]).items()}) for r in rows
+    ]
 
 
 # ------------------------------------------------------------------ SHADE results
@@ -211,8 +337,9 @@ def _inference_from_row(row: Sequence[Any]) -> StationInferenceRow:
 _INFERENCE_SELECT = f"SELECT {', '.join(_INFERENCE_COLUMNS)} FROM station_inferences FINAL"
 
 
-def list_station_inferences(client: Client, tenant_id: str, station_id: str, page: int, page_size: int
-                            ) -> tuple[list[StationInferenceRow], int]:
+def list_station_inferences(
+    client: Client, tenant_id: str, station_id: str, page: int, page_size: int
+) -> tuple[list[StationInferenceRow], int]:
     """The station's SHADE history, newest analysis first, and its length."""
     where = "WHERE tenant_id = {t:String} AND charging_station_id = {s:String}"
     params: dict[str, Any] = {"t": tenant_id, "s": station_id, "n": page_size, "o": page * page_size}
@@ -230,8 +357,9 @@ def latest_station_inference(client: Client, tenant_id: str, station_id: str) ->
     return rows[0] if rows else None
 
 
-def station_anomalies_between(client: Client, tenant_id: str, station_id: str, start: datetime, end: datetime
-                              ) -> list[StationInferenceRow]:
+def station_anomalies_between(
+    client: Client, tenant_id: str, station_id: str, start: datetime, end: datetime
+) -> list[StationInferenceRow]:
     """Anomalous SHADE results whose station-day overlaps [start, end)."""
     rows = client.query(
         f"{_INFERENCE_SELECT} WHERE tenant_id = {{t:String}} AND charging_station_id = {{s:String}} "
@@ -264,8 +392,9 @@ def latest_energy_minute(client: Client, tenant_id: str, station_id: str) -> dat
     return rows[0][0] if rows and rows[0][1] else None
 
 
-def energy_buckets(client: Client, tenant_id: str, station_id: str, start: datetime, end: datetime,
-                   bucket_s: int) -> list[EnergyBucket]:
+def energy_buckets(
+    client: Client, tenant_id: str, station_id: str, start: datetime, end: datetime, bucket_s: int
+) -> list[EnergyBucket]:
     """Energy per connector per `bucket_s` seconds over [start, end), empty buckets left out."""
     rows = client.query(
         "SELECT connector_id, toStartOfInterval(minute, toIntervalSecond({b:UInt32})) AS bucket, sum(energy_kwh) "

@@ -86,8 +86,16 @@ def shade_anomalies(client: Client, tenant_id: str) -> list[ShadeAnomalyFact]:
     out = []
     for station, kind, details, expected, actual, analyzed_at in rows:
         connector = json.loads(details or "{}").get("connector_id")
-        out.append(ShadeAnomalyFact(station, kind, None if connector is None else str(connector), float(expected),
-                                    float(actual), analyzed_at))
+        out.append(
+            ShadeAnomalyFact(
+                station,
+                kind,
+                None if connector is None else str(connector),
+                float(expected),
+                float(actual),
+                analyzed_at,
+            )
+        )
     return out
 
 

@@ -33,6 +33,15 @@ def series_of(readings: Sequence[Reading], ctx: SessionContext) -> SessionSeries
     c = clean(readings)
     s = c.series
     return SessionSeries(
-        s[ENERGY].ts, s[ENERGY].value, s[POWER].ts, s[POWER].value, s[SOC].ts, s[SOC].value,
-        len(c.dup_ts), len(c.late_ts), c.all_ts, ctx.max_power_kw, ctx.target_soc,
+        s[ENERGY].ts,
+        s[ENERGY].value,
+        s[POWER].ts,
+        s[POWER].value,
+        s[SOC].ts,
+        s[SOC].value,
+        len(c.dup_ts),
+        len(c.late_ts),
+        c.all_ts,
+        ctx.max_power_kw,
+        ctx.target_soc,
     )

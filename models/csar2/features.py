@@ -11,11 +11,40 @@ from models.csar2.schema import ENERGY, POWER, SOC, SessionContext
 from models.csar2.soc import estimate_capacity, reconstruct
 
 FEATURE_NAMES: tuple[str, ...] = (
-    "e_rate", "p_mean", "p_max", "p_observed", "pe_residual", "pe_logratio", "pe_logratio_win",
-    "soc", "soc_delta", "soc_residual", "soc_observed", "soc_reconstructed", "level_vs_peak",
-    "neg_step", "jump_excess", "drawdown", "drawdown_recovers", "e_flat_time", "gap_rel", "gap_abs",
-    "n_readings", "duplicates", "late", "elapsed_frac", "soc_drawdown", "has_power", "has_soc",
-    "is_dc", "max_power_known", "log_p_ref", "profile_limit", "log_unit", "p_self", "e_self",
+    "e_rate",
+    "p_mean",
+    "p_max",
+    "p_observed",
+    "pe_residual",
+    "pe_logratio",
+    "pe_logratio_win",
+    "soc",
+    "soc_delta",
+    "soc_residual",
+    "soc_observed",
+    "soc_reconstructed",
+    "level_vs_peak",
+    "neg_step",
+    "jump_excess",
+    "drawdown",
+    "drawdown_recovers",
+    "e_flat_time",
+    "gap_rel",
+    "gap_abs",
+    "n_readings",
+    "duplicates",
+    "late",
+    "elapsed_frac",
+    "soc_drawdown",
+    "has_power",
+    "has_soc",
+    "is_dc",
+    "max_power_known",
+    "log_p_ref",
+    "profile_limit",
+    "log_unit",
+    "p_self",
+    "e_self",
 )
 # features the layer-1 autoencoder reconstructs (the physical state, not the flags)
 RECON_IDX: tuple[int, ...] = (0, 1, 2, 4, 5, 6, 7, 8, 9, 13, 14, 15, 17, 18, 32, 33)
@@ -110,7 +139,9 @@ def compute(c: Cleaned, ctx: SessionContext, t0: float, u: float, n: int) -> Uni
         x[:, f["p_observed"]] = p_cnt > 0
         x[:, f["pe_residual"]] = slog(p_mean - e_rate)
         both = (p_mean > 0.03) | (e_rate > 0.03)
-        x[:, f["pe_logratio"]] = np.where(both, np.clip(np.log((e_rate.clip(0) + 0.02) / (p_mean.clip(0) + 0.02)), -4, 4), 0.0)
+        x[:, f["pe_logratio"]] = np.where(
+            both, np.clip(np.log((e_rate.clip(0) + 0.02) / (p_mean.clip(0) + 0.02)), -4, 4), 0.0
+        )
         es_w = window_sum(e_rate.clip(0), 4)
         ps_w = window_sum(p_mean.clip(0), 4)
         x[:, f["pe_logratio_win"]] = np.where(
@@ -148,7 +179,11 @@ def compute(c: Cleaned, ctx: SessionContext, t0: float, u: float, n: int) -> Uni
     if len(ss) and not soc_rec:
         # session's own SoC-per-kWh gain, so a wrong capacity guess does not look like an anomaly
         ok = (e_delta > 0.2 * e_ref) & (soc_delta >= 0)
-        gain = float(np.sum(soc_delta[ok]) / np.sum(e_delta[ok])) if ok.sum() >= 3 and np.sum(e_delta[ok]) > 0 else 100.0 * 0.91 / cap
+        gain = (
+            float(np.sum(soc_delta[ok]) / np.sum(e_delta[ok]))
+            if ok.sum() >= 3 and np.sum(e_delta[ok]) > 0
+            else 100.0 * 0.91 / cap
+        )
         gain = float(np.clip(gain, 100.0 * 0.8 / 200.0, 100.0 / 10.0))
         x[:, f["soc_residual"]] = slog(soc_delta - gain * e_delta.clip(0))
 

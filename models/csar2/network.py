@@ -149,7 +149,14 @@ class Csar2Net(nn.Module):
     cat_bias: Tensor
 
     def __init__(
-        self, d: int = 64, heads: int = 4, enc_layers: int = 3, dec_layers: int = 2, latent: int = 6, c: int = 100, blocks: int = 3
+        self,
+        d: int = 64,
+        heads: int = 4,
+        enc_layers: int = 3,
+        dec_layers: int = 2,
+        latent: int = 6,
+        c: int = 100,
+        blocks: int = 3,
     ) -> None:
         super().__init__()
         self.ae = AutoEncoder(d, heads, enc_layers, dec_layers, latent)
@@ -197,4 +204,3 @@ class Csar2Net(nn.Module):
 def count_parameters(model: nn.Module) -> int:
     """Trainable parameter count."""
     return sum(p.numel() for p in model.parameters())
-

@@ -54,7 +54,9 @@ def findings_from_probs(prepared: PreparedSession, probs: np.ndarray) -> tuple[F
     return tuple(sorted(found, key=lambda f: (f.start_unit, f.category)))
 
 
-def interpret(prepared: PreparedSession, outputs: dict[str, np.ndarray], model_version: str | None = None) -> Csar2Result:
+def interpret(
+    prepared: PreparedSession, outputs: dict[str, np.ndarray], model_version: str | None = None
+) -> Csar2Result:
     """Build the session result; is_anomaly = calibrated score > 0.5 (which any finding implies)."""
     score = float(np.clip(np.asarray(outputs["ANOMALY_SCORE"]).reshape(-1)[0], 0.0, 1.0))
     findings = findings_from_probs(prepared, np.asarray(outputs["UNIT_PROBS"], dtype=np.float32))

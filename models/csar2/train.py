@@ -295,5 +295,3 @@ def train(cfg: TrainConfig, out: Path) -> dict[str, Any]:
     metadata_path(out).write_text(json.dumps(meta, indent=2))
     _log(f"saved {out} ({count_parameters(net)} parameters, {meta['train_seconds']}s)")
     return meta
-
-

@@ -65,7 +65,9 @@ def _fit_iforest(seed: int, n: int = 400) -> IsolationForestBaseline:
     return IsolationForestBaseline(seed).fit(np.stack(x))
 
 
-def _targets_section(macro_f1: float, min_f1: float, auc: float, fpr_h: float, fpr_hn: float, best_base: float) -> list[str]:
+def _targets_section(
+    macro_f1: float, min_f1: float, auc: float, fpr_h: float, fpr_hn: float, best_base: float
+) -> list[str]:
     """Issue 3 targets, checked on this held-out set."""
     rows = [
         ("macro-F1 >= 0.90", macro_f1 >= 0.90, f"{macro_f1:.3f}"),
@@ -210,8 +212,12 @@ def evaluate(
         "",
     ]
     lines += _targets_section(
-        macro(m_prf), min(v.f1 for v in m_prf.values()), auroc(anom, m_score),
-        rate(m_flag[kinds == "healthy"]), rate(m_flag[kinds == "hard_negative"]), max(macro(r_prf), macro(if_prf)),
+        macro(m_prf),
+        min(v.f1 for v in m_prf.values()),
+        auroc(anom, m_score),
+        rate(m_flag[kinds == "healthy"]),
+        rate(m_flag[kinds == "hard_negative"]),
+        max(macro(r_prf), macro(if_prf)),
     )
     lines += _model_section(model.meta)
     report = "\n".join(lines)

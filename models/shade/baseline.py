@@ -42,8 +42,16 @@ def rule_result(prepared: PreparedDay) -> ShadeResult:
             found = "energy_drop"
         elif ratio > SURGE_REL:
             found = "energy_surge"
-    details: dict[str, object] = {"expected_energy_kwh": float(expected.sum()), "actual_energy_kwh": float(actual.sum())}
+    details: dict[str, object] = {
+        "expected_energy_kwh": float(expected.sum()),
+        "actual_energy_kwh": float(actual.sum()),
+    }
     if found:
         details["anomaly_type"] = found
-    return ShadeResult(day_score=1.0 if found else 0.0, is_anomaly=found is not None, markers=(),
-                       detection_details=details, model_version="rules")
+    return ShadeResult(
+        day_score=1.0 if found else 0.0,
+        is_anomaly=found is not None,
+        markers=(),
+        detection_details=details,
+        model_version="rules",
+    )

@@ -23,13 +23,24 @@ def _simulate(args: argparse.Namespace) -> int:
             if anomaly == "meter_mismatch" and not spec.has_station_meter:
                 anomaly = None
             sim = simulate_day(spec, d, args.seed + s, anomaly=anomaly)
-            rows.append({
-                "station": s, "day": d, "connectors": len(spec.connector_ids),
-                "station_meter": spec.has_station_meter,
-                "energy_kwh": round(float(sim.day.energy_kwh.sum()), 2),
-                "anomalies": [{"type": a.anomaly_type, "start_minute": a.start_minute, "end_minute": a.end_minute,
-                               "severity": round(a.severity, 3)} for a in sim.anomalies],
-            })
+            rows.append(
+                {
+                    "station": s,
+                    "day": d,
+                    "connectors": len(spec.connector_ids),
+                    "station_meter": spec.has_station_meter,
+                    "energy_kwh": round(float(sim.day.energy_kwh.sum()), 2),
+                    "anomalies": [
+                        {
+                            "type": a.anomaly_type,
+                            "start_minute": a.start_minute,
+                            "end_minute": a.end_minute,
+                            "severity": round(a.severity, 3),
+                        }
+                        for a in sim.anomalies
+                    ],
+                }
+            )
     for row in rows:
         print(json.dumps(row))
     return 0
@@ -42,8 +53,10 @@ def _train(args: argparse.Namespace) -> int:
     cfg = TrainConfig(seed=args.seed, train_stations=args.stations, epochs=args.epochs)
     meta = train(cfg, weights_dir=Path(args.weights_dir))
     print(format_report(meta["test_metrics"]))
-    print(f"threshold {meta['threshold']}, {meta['parameters']} parameters, "
-          f"training {meta['training']['train_seconds']} s (total {meta['training']['total_seconds']} s)")
+    print(
+        f"threshold {meta['threshold']}, {meta['parameters']} parameters, "
+        f"training {meta['training']['train_seconds']} s (total {meta['training']['total_seconds']} s)"
+    )
     return 0
 
 
@@ -65,13 +78,20 @@ def _evaluate(args: argparse.Namespace) -> int:
         print("baseline (threshold rules):")
         print(format_report(rules))
     if args.write:
-        intro = (f"Held-out simulated stations: {args.stations} stations x 10 scored days, seed {args.seed} "
-                 f"(training used seed {runtime.meta.get('training', {}).get('config', {}).get('seed')}); "
-                 f"20 % partial days, 10 % with 0-3 history days. Reproduce: "
-                 f"`python -m models.shade.cli evaluate --stations {args.stations} --seed {args.seed} --write "
-                 f"{args.write}`.\n\n")
-        Path(args.write).write_text("# SHADE evaluation\n\n" + intro + markdown_report(metrics, "SHADE")
-                                    + "\n" + markdown_report(rules, "Baseline: hand-written threshold rules"))
+        intro = (
+            f"Held-out simulated stations: {args.stations} stations x 10 scored days, seed {args.seed} "
+            f"(training used seed {runtime.meta.get('training', {}).get('config', {}).get('seed')}); "
+            f"20 % partial days, 10 % with 0-3 history days. Reproduce: "
+            f"`python -m models.shade.cli evaluate --stations {args.stations} --seed {args.seed} --write "
+            f"{args.write}`.\n\n"
+        )
+        Path(args.write).write_text(
+            "# SHADE evaluation\n\n"
+            + intro
+            + markdown_report(metrics, "SHADE")
+            + "\n"
+            + markdown_report(rules, "Baseline: hand-written threshold rules")
+        )
     return 0
 
 

@@ -38,8 +38,14 @@ def _visible(sim: SimulatedDay, observed: int) -> tuple[np.ndarray, str | None]:
     return labels, label
 
 
-def iter_samples(n_stations: int, seed: int, days_per_station: int = 10, healthy_share: float = 0.35,
-                 partial_share: float = 0.2, short_history_share: float = 0.1) -> Iterator[Sample]:
+def iter_samples(
+    n_stations: int,
+    seed: int,
+    days_per_station: int = 10,
+    healthy_share: float = 0.35,
+    partial_share: float = 0.2,
+    short_history_share: float = 0.1,
+) -> Iterator[Sample]:
     """Deterministic stream of samples: `n_stations` stations x `days_per_station` scored days."""
     rng = np.random.default_rng(seed)
     for s in range(n_stations):
@@ -52,10 +58,13 @@ def iter_samples(n_stations: int, seed: int, days_per_station: int = 10, healthy
             types = [t for t in ANOMALY_TYPES if t != "meter_mismatch" or spec.has_station_meter]
             anomaly = None if rng.random() < healthy_share else str(rng.choice(types))
             severity = float(rng.uniform(0.0, 1.0))
-            sim = simulate_day(spec, d, station_seed, anomaly=anomaly, severity=severity) if anomaly else \
-                SimulatedDay(healthy[d], np.zeros(MINUTES, dtype=np.int64), ())
+            sim = (
+                simulate_day(spec, d, station_seed, anomaly=anomaly, severity=severity)
+                if anomaly
+                else SimulatedDay(healthy[d], np.zeros(MINUTES, dtype=np.int64), ())
+            )
             n_hist = HISTORY_DAYS if rng.random() >= short_history_share else int(rng.integers(0, 4))
-            past = list(profiles[d - n_hist:d]) if n_hist else []
+            past = list(profiles[d - n_hist : d]) if n_hist else []
             if past and rng.random() < 0.2:
                 # Real histories contain bad days too.
                 j = int(rng.integers(0, len(past)))

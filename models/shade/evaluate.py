@@ -26,8 +26,12 @@ def day_metrics(samples: list[Sample], results: list[ShadeResult]) -> dict[str, 
         precision = tp / n_pred if n_pred else 0.0
         recall = tp / n_true if n_true else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_type[t] = {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
-                       "support": n_true}
+        per_type[t] = {
+            "precision": round(precision, 3),
+            "recall": round(recall, 3),
+            "f1": round(f1, 3),
+            "support": n_true,
+        }
     healthy = [r for y, r in zip(truth, results, strict=True) if y is None]
     anomalous = [(s, r) for s, r in zip(samples, results, strict=True) if s.label is not None]
     detected = [(s, r) for s, r in anomalous if r.is_anomaly]
@@ -52,10 +56,12 @@ def format_report(metrics: dict[str, Any]) -> str:
     lines = [f"{'type':<18}{'precision':>10}{'recall':>8}{'f1':>7}{'n':>6}"]
     for t, m in metrics["per_type"].items():
         lines.append(f"{t:<18}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}{m['support']:>6}")
-    lines.append(f"macro F1 {metrics['macro_f1']:.3f}; healthy false-positive rate "
-                 f"{metrics['healthy_false_positive_rate']:.3f} over {metrics['n_healthy']} healthy days; "
-                 f"anomaly detection rate {metrics['anomaly_detection_rate']:.3f}; "
-                 f"marker localisation {metrics['marker_localisation']:.3f}; {metrics['n_days']} days")
+    lines.append(
+        f"macro F1 {metrics['macro_f1']:.3f}; healthy false-positive rate "
+        f"{metrics['healthy_false_positive_rate']:.3f} over {metrics['n_healthy']} healthy days; "
+        f"anomaly detection rate {metrics['anomaly_detection_rate']:.3f}; "
+        f"marker localisation {metrics['marker_localisation']:.3f}; {metrics['n_days']} days"
+    )
     return "\n".join(lines)
 
 

@@ -73,8 +73,7 @@ def moving_average(x: np.ndarray, window: int) -> np.ndarray:
 
 def _reference_days(day: StationDay, history: History) -> list[DayProfile]:
     """Recent days of the same kind (weekday vs weekend); all recent days if too few match."""
-    recent = [d for d in history.days
-              if 0 < day.day_start - d.day_start <= HISTORY_WINDOW_DAYS * 86_400 + 7200]
+    recent = [d for d in history.days if 0 < day.day_start - d.day_start <= HISTORY_WINDOW_DAYS * 86_400 + 7200]
     weekend = local_weekday(day.day_start, day.tz) >= 5
     same = [d for d in recent if (d.weekday >= 5) == weekend]
     chosen = same if len(same) >= 2 else recent

@@ -63,8 +63,9 @@ def _connector_for(prepared: PreparedDay, anomaly_type: str, a: int, b: int) -> 
     return None
 
 
-def interpret(prepared: PreparedDay, outputs: dict[str, np.ndarray],
-              threshold: float = DEFAULT_THRESHOLD) -> ShadeResult:
+def interpret(
+    prepared: PreparedDay, outputs: dict[str, np.ndarray], threshold: float = DEFAULT_THRESHOLD
+) -> ShadeResult:
     """Markers, anomaly type and kWh figures from one item's MINUTE_PROBS [6, 1440] and DAY_SCORE [1]."""
     probs = np.asarray(outputs[OUTPUT_MINUTE_PROBS], dtype=np.float64).reshape(len(ANOMALY_TYPES) + 1, MINUTES)
     day_score = float(np.asarray(outputs[OUTPUT_DAY_SCORE]).reshape(-1)[0])
@@ -85,7 +86,7 @@ def interpret(prepared: PreparedDay, outputs: dict[str, np.ndarray],
     local_date = datetime.fromtimestamp(day.day_start, ZoneInfo(day.tz)).date().isoformat()
     details: dict[str, object] = {"affected_period": local_date}
     if runs:
-        main = max(runs, key=lambda r: float(anomalous[r[0]:r[1]].sum()))
+        main = max(runs, key=lambda r: float(anomalous[r[0] : r[1]].sum()))
         a, b = main
     else:
         a, b = 0, observed
@@ -107,7 +108,9 @@ def interpret(prepared: PreparedDay, outputs: dict[str, np.ndarray],
         if connector is not None:
             details["connector_id"] = connector
         total_mass = float(type_mass.sum()) or 1.0
-        details["type_scores"] = {t: round(float(m) / total_mass, 4) for t, m in zip(ANOMALY_TYPES, type_mass, strict=True)}
+        details["type_scores"] = {
+            t: round(float(m) / total_mass, 4) for t, m in zip(ANOMALY_TYPES, type_mass, strict=True)
+        }
     details["expected_energy_kwh"] = round(expected, 3)
     details["actual_energy_kwh"] = round(actual, 3)
     details["affected_start_minute"] = a
@@ -119,5 +122,4 @@ def interpret(prepared: PreparedDay, outputs: dict[str, np.ndarray],
     details["partial_day"] = observed < MINUTES
     details["minutes_observed"] = observed
     details["history_days"] = prepared.history_days
-    return ShadeResult(day_score=round(day_score, 6), is_anomaly=is_anomaly, markers=markers,
-                       detection_details=details)
+    return ShadeResult(day_score=round(day_score, 6), is_anomaly=is_anomaly, markers=markers, detection_details=details)

@@ -27,8 +27,13 @@ class ShadeNet(nn.Module):
     about a day, and repeats its per-step output back to minutes.
     """
 
-    def __init__(self, hidden: int = 32, connector_hidden: int = 16, pool: int = 5,
-                 dilations: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64)) -> None:
+    def __init__(
+        self,
+        hidden: int = 32,
+        connector_hidden: int = 16,
+        pool: int = 5,
+        dilations: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64),
+    ) -> None:
         super().__init__()
         self.pool = pool
         self.connector_hidden = connector_hidden

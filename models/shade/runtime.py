@@ -28,8 +28,12 @@ STATE_FILE = "shade.pt"
 def build_network(meta: dict[str, Any]) -> ShadeNet:
     """A ShadeNet with the architecture recorded in the weights' metadata."""
     arch = meta.get("architecture", {})
-    return ShadeNet(hidden=int(arch.get("hidden", 32)), connector_hidden=int(arch.get("connector_hidden", 16)),
-                    pool=int(arch.get("pool", 5)), dilations=tuple(arch.get("dilations", (1, 2, 4, 8, 16, 32, 64))))
+    return ShadeNet(
+        hidden=int(arch.get("hidden", 32)),
+        connector_hidden=int(arch.get("connector_hidden", 16)),
+        pool=int(arch.get("pool", 5)),
+        dilations=tuple(arch.get("dilations", (1, 2, 4, 8, 16, 32, 64))),
+    )
 
 
 def save_network(model: ShadeNet, meta: dict[str, Any], weights_dir: Path = WEIGHTS_DIR) -> None:
@@ -69,8 +73,10 @@ class TorchShade:
     def infer(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Batched STATION [B,16,1440] + CONNECTORS [B,8,8,1440] -> MINUTE_PROBS [B,6,1440], DAY_SCORE [B,1]."""
         with torch.inference_mode():
-            probs, day = self.model(torch.from_numpy(np.ascontiguousarray(inputs[INPUT_STATION], dtype=np.float32)),
-                                    torch.from_numpy(np.ascontiguousarray(inputs[INPUT_CONNECTORS], dtype=np.float32)))
+            probs, day = self.model(
+                torch.from_numpy(np.ascontiguousarray(inputs[INPUT_STATION], dtype=np.float32)),
+                torch.from_numpy(np.ascontiguousarray(inputs[INPUT_CONNECTORS], dtype=np.float32)),
+            )
         return {OUTPUT_MINUTE_PROBS: probs.numpy(), OUTPUT_DAY_SCORE: day.numpy()}
 
     def score(self, prepared: list[PreparedDay]) -> list[ShadeResult]:

@@ -96,8 +96,15 @@ def _session_power(rng: np.random.Generator, max_kw: float, is_dc: bool) -> tupl
     return min(max_kw, vehicle_kw) * float(rng.uniform(0.85, 1.0)), wanted
 
 
-def _fill_session(energy: np.ndarray, active: np.ndarray, start: int, power_kw: float, wanted: float,
-                  is_dc: bool, rng: np.random.Generator) -> int:
+def _fill_session(
+    energy: np.ndarray,
+    active: np.ndarray,
+    start: int,
+    power_kw: float,
+    wanted: float,
+    is_dc: bool,
+    rng: np.random.Generator,
+) -> int:
     """Write one CC-CV session into a connector's minute arrays; returns the first free minute."""
     delivered = 0.0
     m = start
@@ -114,13 +121,20 @@ def _fill_session(energy: np.ndarray, active: np.ndarray, start: int, power_kw: 
     # AC cars often stay plugged in after they are full (SuspendedEV): active, no energy.
     if not is_dc and rng.random() < 0.5:
         dwell = int(rng.integers(5, 120))
-        active[m:m + dwell] = True
+        active[m : m + dwell] = True
         m += dwell
     return min(m + int(rng.integers(1, 10)), MINUTES)
 
 
-def _simulate_connector(rng: np.random.Generator, spec: StationSpec, i: int, rate_per_minute: np.ndarray,
-                        energy: np.ndarray, active: np.ndarray, power_scale: float = 1.0) -> None:
+def _simulate_connector(
+    rng: np.random.Generator,
+    spec: StationSpec,
+    i: int,
+    rate_per_minute: np.ndarray,
+    energy: np.ndarray,
+    active: np.ndarray,
+    power_scale: float = 1.0,
+) -> None:
     arrivals = np.flatnonzero(rng.random(MINUTES) < rate_per_minute)
     free_at = 0
     for start in arrivals:
@@ -130,15 +144,22 @@ def _simulate_connector(rng: np.random.Generator, spec: StationSpec, i: int, rat
         free_at = _fill_session(energy, active, int(start), power * power_scale, wanted, spec.dc[i], rng)
 
 
-def _window(rng: np.random.Generator, min_len: int, max_len: int, earliest: int = 0,
-            latest_start: int = MINUTES) -> tuple[int, int]:
+def _window(
+    rng: np.random.Generator, min_len: int, max_len: int, earliest: int = 0, latest_start: int = MINUTES
+) -> tuple[int, int]:
     length = int(rng.integers(min_len, max_len + 1))
     start = int(rng.integers(earliest, max(earliest + 1, min(latest_start, MINUTES - length) + 1)))
     return start, min(MINUTES, start + length)
 
 
-def simulate_day(spec: StationSpec, day_index: int, seed: int, anomaly: str | None = None,
-                 severity: float | None = None, tz: str = "UTC") -> SimulatedDay:
+def simulate_day(
+    spec: StationSpec,
+    day_index: int,
+    seed: int,
+    anomaly: str | None = None,
+    severity: float | None = None,
+    tz: str = "UTC",
+) -> SimulatedDay:
     """Simulate one station-day, deterministic in (spec, day_index, seed, anomaly, severity)."""
     rng = np.random.default_rng([seed, day_index, ANOMALY_TYPES.index(anomaly) + 1 if anomaly else 0])
     n = len(spec.connector_ids)
@@ -257,5 +278,6 @@ def truncate(day: StationDay, minutes_observed: int) -> StationDay:
     if day.station_meter_kwh is not None:
         meter = day.station_meter_kwh.copy()
         meter[minutes_observed:] = 0.0
-    return replace(day, energy_kwh=energy, session_active=active, station_meter_kwh=meter,
-                   minutes_observed=minutes_observed)
+    return replace(
+        day, energy_kwh=energy, session_active=active, station_meter_kwh=meter, minutes_observed=minutes_observed
+    )

@@ -82,17 +82,18 @@ def score_samples(runtime: TorchShade, samples: list[Sample], threshold: float, 
     """Run the model over samples and interpret each (the same path as serving)."""
     out: list[Any] = []
     for i in range(0, len(samples), batch):
-        chunk = samples[i:i + batch]
-        raw = runtime.infer({
-            INPUT_STATION: np.stack([s.prepared.inputs[INPUT_STATION] for s in chunk]),
-            INPUT_CONNECTORS: np.stack([s.prepared.inputs[INPUT_CONNECTORS] for s in chunk]),
-        })
+        chunk = samples[i : i + batch]
+        raw = runtime.infer(
+            {
+                INPUT_STATION: np.stack([s.prepared.inputs[INPUT_STATION] for s in chunk]),
+                INPUT_CONNECTORS: np.stack([s.prepared.inputs[INPUT_CONNECTORS] for s in chunk]),
+            }
+        )
         out.extend(interpret(s.prepared, {k: v[j] for k, v in raw.items()}, threshold) for j, s in enumerate(chunk))
     return out
 
 
-def train(cfg: TrainConfig = TrainConfig(), weights_dir: Path | None = WEIGHTS_DIR,
-          log: Any = print) -> dict[str, Any]:
+def train(cfg: TrainConfig = TrainConfig(), weights_dir: Path | None = WEIGHTS_DIR, log: Any = print) -> dict[str, Any]:
     """Generate data, train, calibrate, evaluate; save weights when `weights_dir` is given."""
     torch.set_num_threads(1)
     torch.manual_seed(cfg.seed)
@@ -100,8 +101,10 @@ def train(cfg: TrainConfig = TrainConfig(), weights_dir: Path | None = WEIGHTS_D
     train_arrays = to_arrays(list(iter_samples(cfg.train_stations, cfg.seed, cfg.days_per_station)))
     val = list(iter_samples(cfg.val_stations, cfg.seed + 1, cfg.days_per_station))
     test = list(iter_samples(cfg.test_stations, cfg.seed + 2, cfg.days_per_station))
-    log(f"data: {len(train_arrays['day_labels'])} train / {len(val)} val / {len(test)} test days "
-        f"in {time.monotonic() - started:.0f}s")
+    log(
+        f"data: {len(train_arrays['day_labels'])} train / {len(val)} val / {len(test)} test days "
+        f"in {time.monotonic() - started:.0f}s"
+    )
 
     model = ShadeNet(hidden=cfg.hidden)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=1e-4)
@@ -115,34 +118,44 @@ def train(cfg: TrainConfig = TrainConfig(), weights_dir: Path | None = WEIGHTS_D
         order = rng.permutation(n)
         total = 0.0
         for i in range(0, n, cfg.batch_size):
-            loss = _forward_loss(model, _tensors(train_arrays, order[i:i + cfg.batch_size]), cfg)
+            loss = _forward_loss(model, _tensors(train_arrays, order[i : i + cfg.batch_size]), cfg)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             sched.step()
-            total += float(loss.detach()) * len(order[i:i + cfg.batch_size])
+            total += float(loss.detach()) * len(order[i : i + cfg.batch_size])
         log(f"epoch {epoch + 1}/{cfg.epochs} loss {total / n:.4f} ({time.monotonic() - train_started:.0f}s)")
     train_seconds = time.monotonic() - train_started
     model.eval()
 
     meta: dict[str, Any] = {
         "model_version": MODEL_VERSION,
-        "architecture": {"hidden": cfg.hidden, "connector_hidden": 16, "pool": 5,
-                         "dilations": [1, 2, 4, 8, 16, 32, 64]},
+        "architecture": {
+            "hidden": cfg.hidden,
+            "connector_hidden": 16,
+            "pool": 5,
+            "dilations": [1, 2, 4, 8, 16, 32, 64],
+        },
         "parameters": parameter_count(model),
     }
     runtime = TorchShade(model=model, meta=meta)
-    val_raw = runtime.infer({
-        INPUT_STATION: np.stack([s.prepared.inputs[INPUT_STATION] for s in val]),
-        INPUT_CONNECTORS: np.stack([s.prepared.inputs[INPUT_CONNECTORS] for s in val]),
-    })
+    val_raw = runtime.infer(
+        {
+            INPUT_STATION: np.stack([s.prepared.inputs[INPUT_STATION] for s in val]),
+            INPUT_CONNECTORS: np.stack([s.prepared.inputs[INPUT_CONNECTORS] for s in val]),
+        }
+    )
     threshold = calibrate_threshold(val_raw["DAY_SCORE"][:, 0], np.array([s.label is not None for s in val]))
     meta["threshold"] = threshold
     metrics = day_metrics(test, score_samples(runtime, test, threshold))
-    meta["training"] = {"config": cfg.__dict__, "train_seconds": round(train_seconds, 1),
-                        "total_seconds": round(time.monotonic() - started, 1),
-                        "torch": torch.__version__, "threads": 1}
+    meta["training"] = {
+        "config": cfg.__dict__,
+        "train_seconds": round(train_seconds, 1),
+        "total_seconds": round(time.monotonic() - started, 1),
+        "torch": torch.__version__,
+        "threads": 1,
+    }
     meta["test_metrics"] = metrics
     if weights_dir is not None:
         save_network(model, meta, weights_dir)

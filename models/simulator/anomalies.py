@@ -76,7 +76,11 @@ def plan_physical(
         if hi - a0 < 900.0:
             raise Infeasible("no constant-current stretch")
         a = float(rng.uniform(a0 + 60.0, max(a0 + 61.0, hi - 600.0)))
-        factor = {"subtle": rng.uniform(0.45, 0.65), "moderate": rng.uniform(0.25, 0.45), "severe": rng.uniform(0.03, 0.25)}[sev]
+        factor = {
+            "subtle": rng.uniform(0.45, 0.65),
+            "moderate": rng.uniform(0.25, 0.45),
+            "severe": rng.uniform(0.03, 0.25),
+        }[sev]
         b = min(a + dur, plan.duration_s + dur)
         plan.derates.append((a, b, float(factor)))
         plan.duration_s += dur * (1.0 - factor)  # derated charging takes longer
@@ -104,7 +108,9 @@ def _knee_time(traj: Trajectory, plan: Plan) -> float:
     return float(traj.t[below[0]]) if len(below) else float(traj.t[-1])
 
 
-def _window_idx(rng: np.random.Generator, n: int, k_lo: int, k_hi: int, lo: int = 1, hi: int | None = None) -> tuple[int, int]:
+def _window_idx(
+    rng: np.random.Generator, n: int, k_lo: int, k_hi: int, lo: int = 1, hi: int | None = None
+) -> tuple[int, int]:
     """Random index window [i0, i1] of k_lo..k_hi readings inside [lo, hi)."""
     hi = n - 1 if hi is None else hi
     k = int(rng.integers(k_lo, k_hi + 1))
@@ -268,8 +274,14 @@ def inject_gap(kind: str, length_s: float, m: Measured, rng: np.random.Generator
         before = float(m.t[idx[np.searchsorted(m.t[idx], a, side="right") - 1]])
         after = float(m.t[idx[np.searchsorted(m.t[idx], a + length_s)]])
         sub = Measured(
-            t=m.t[idx], energy=m.energy[idx], power=m.power[idx], soc=m.soc[idx],
-            current=m.current[idx], voltage=m.voltage[idx], order=np.arange(len(idx)), duplicates=[],
+            t=m.t[idx],
+            energy=m.energy[idx],
+            power=m.power[idx],
+            soc=m.soc[idx],
+            current=m.current[idx],
+            voltage=m.voltage[idx],
+            order=np.arange(len(idx)),
+            duplicates=[],
         )
         return sub, Window(before, after)
     i0, i1 = _window_idx(rng, n, 2, min(8, max(2, n // 4)), 1, n - 1)

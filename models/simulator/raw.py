@@ -20,7 +20,12 @@ def rfc3339(ts: float) -> str:
 
 def raw_value(ts: float, measurand: str, value: float, unit: str, phase: str | None = None) -> dict[str, Any]:
     """One raw meter value dict {timestamp, value, measurand, unit[, phase]} with value in `unit`."""
-    out: dict[str, Any] = {"timestamp": rfc3339(ts), "value": round(value / UNIT_SCALE[unit], 6), "measurand": measurand, "unit": unit}
+    out: dict[str, Any] = {
+        "timestamp": rfc3339(ts),
+        "value": round(value / UNIT_SCALE[unit], 6),
+        "measurand": measurand,
+        "unit": unit,
+    }
     if phase is not None:
         out["phase"] = phase
     return out
@@ -31,5 +36,9 @@ def normalise(raw: list[dict[str, Any]]) -> list[Reading]:
     out = []
     for r in raw:
         ts = datetime.fromisoformat(str(r["timestamp"]).replace("Z", "+00:00")).timestamp()
-        out.append(Reading(ts=ts, measurand=r["measurand"], value=float(r["value"]) * UNIT_SCALE[r["unit"]], phase=r.get("phase")))
+        out.append(
+            Reading(
+                ts=ts, measurand=r["measurand"], value=float(r["value"]) * UNIT_SCALE[r["unit"]], phase=r.get("phase")
+            )
+        )
     return out

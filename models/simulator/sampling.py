@@ -32,7 +32,9 @@ def sample_interval(rng: np.random.Generator, common_share: float = 0.6) -> floa
     return float(np.exp(rng.uniform(np.log(10.0), np.log(900.0))))
 
 
-def sample_times(rng: np.random.Generator, duration_s: float, interval_s: float, max_jitter: float = 0.25) -> np.ndarray:
+def sample_times(
+    rng: np.random.Generator, duration_s: float, interval_s: float, max_jitter: float = 0.25
+) -> np.ndarray:
     """Reading times from 0 to duration with multiplicative jitter; always >= 4 readings."""
     interval_s = min(interval_s, duration_s / 4.0)
     jitter = rng.uniform(0.0, max_jitter)
@@ -98,8 +100,14 @@ def drop_isolated(m: Measured, rng: np.random.Generator) -> Measured:
     keep[cand] = False
     idx = np.flatnonzero(keep)
     return Measured(
-        t=m.t[idx], energy=m.energy[idx], power=m.power[idx], soc=m.soc[idx], current=m.current[idx],
-        voltage=m.voltage[idx], order=np.arange(len(idx)), duplicates=[],
+        t=m.t[idx],
+        energy=m.energy[idx],
+        power=m.power[idx],
+        soc=m.soc[idx],
+        current=m.current[idx],
+        voltage=m.voltage[idx],
+        order=np.arange(len(idx)),
+        duplicates=[],
     )
 
 

@@ -169,7 +169,9 @@ def _attempt(
     dc = c.current_type == "DC"
     if hn == "low_power_vehicle":
         c = Charger("AC", 3, 22.0, 230.0)
-        v = Vehicle(v.capacity_kwh, float(rng.choice([3.7, 7.4])), v.max_dc_kw, v.dc_knee_soc, v.ac_knee_soc, v.efficiency)
+        v = Vehicle(
+            v.capacity_kwh, float(rng.choice([3.7, 7.4])), v.max_dc_kw, v.dc_knee_soc, v.ac_knee_soc, v.efficiency
+        )
         dc = False
     if hn == "cv_taper":
         c = Charger("DC", 1, float(rng.choice([150.0, 300.0])), 400.0)
@@ -223,8 +225,16 @@ def _attempt(
     if hn == "large_register_offset":
         offset = float(rng.uniform(1e5, 9e5))
     m = measure(
-        rng, traj, times, register_offset=round(offset, 3), energy_quant_kwh=quant, has_power=has_power,
-        has_soc=has_soc, has_current=bool(rng.uniform() < 0.3), phases=c.phases if not dc else 1, voltage=c.voltage,
+        rng,
+        traj,
+        times,
+        register_offset=round(offset, 3),
+        energy_quant_kwh=quant,
+        has_power=has_power,
+        has_soc=has_soc,
+        has_current=bool(rng.uniform() < 0.3),
+        phases=c.phases if not dc else 1,
+        voltage=c.voltage,
         soc_decimals=bool(rng.uniform() < 0.3),
     )
     drop_measurand_values(m, rng)
@@ -243,9 +253,11 @@ def _attempt(
             kind, ln = gap_plan(sev, interval, duration, rng)
             m, w = inject_gap(kind, ln, m, rng)
         else:
-            w = inject_measured(category, sev, m, traj, c.max_power_kw, win, rng) if category != "ZERO_ENERGY" and (
-                category not in PHYSICAL or category == "PHANTOM_ENERGY"
-            ) else win  # type: ignore[assignment]
+            w = (
+                inject_measured(category, sev, m, traj, c.max_power_kw, win, rng)
+                if category != "ZERO_ENERGY" and (category not in PHYSICAL or category == "PHANTOM_ENERGY")
+                else win
+            )  # type: ignore[assignment]
         assert w is not None
         labels_w.append((category, w))
         if category in PHYSICAL and category != "PHANTOM_ENERGY":
@@ -273,8 +285,15 @@ def _attempt(
         md["chargingProfileLimitKw"] = profile_limit
     labels = [Label(cat, t0 + w.start_s, t0 + w.end_s, sev) for cat, w in labels_w]
     kind = "anomalous" if labels else ("hard_negative" if hn else "healthy")
-    info = {"interval_s": interval, "severity": sev if labels else None, "has_power": has_power, "has_soc": has_soc,
-            "current_type": c.current_type, "duration_s": duration, "start_ts": t0}
+    info = {
+        "interval_s": interval,
+        "severity": sev if labels else None,
+        "has_power": has_power,
+        "has_soc": has_soc,
+        "current_type": c.current_type,
+        "duration_s": duration,
+        "start_ts": t0,
+    }
     return SimulatedSession(seed, normalise(raw), raw, md, labels, kind, hn, info)
 
 

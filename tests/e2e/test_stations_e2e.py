@@ -18,10 +18,24 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
 N_DAYS = 12
 DROP_DAY, OUTAGE_DAY = 10, 11
-SPEC_A = StationSpec(connector_ids=("1", "2", "3"), max_power_kw=(50.0, 50.0, 22.0), dc=(True, True, False),
-                     sessions_per_day=(14.0, 12.0, 6.0), has_station_meter=False, standby_kw=0.5, meter_loss=0.0)
-SPEC_B = StationSpec(connector_ids=("1", "2"), max_power_kw=(22.0, 22.0), dc=(False, False),
-                     sessions_per_day=(5.0, 4.0), has_station_meter=False, standby_kw=0.3, meter_loss=0.0)
+SPEC_A = StationSpec(
+    connector_ids=("1", "2", "3"),
+    max_power_kw=(50.0, 50.0, 22.0),
+    dc=(True, True, False),
+    sessions_per_day=(14.0, 12.0, 6.0),
+    has_station_meter=False,
+    standby_kw=0.5,
+    meter_loss=0.0,
+)
+SPEC_B = StationSpec(
+    connector_ids=("1", "2"),
+    max_power_kw=(22.0, 22.0),
+    dc=(False, False),
+    sessions_per_day=(5.0, 4.0),
+    has_station_meter=False,
+    standby_kw=0.3,
+    meter_loss=0.0,
+)
 
 
 def assert_error(resp: Any, status: int) -> None:
@@ -35,8 +49,15 @@ def scenario(runtime: Any, api: Any, new_tenant_module: Any) -> tuple[Any, Stati
     """Send two stations' days through Kafka and wait until every day of both is scored."""
     tenant = new_tenant_module()
     first = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=N_DAYS)
-    a = build_scenario(tenant.tenant_id, "ST-E2E-A", SPEC_A, first, N_DAYS,
-                       {DROP_DAY: "energy_drop", OUTAGE_DAY: "connector_outage"}, seed=3)
+    a = build_scenario(
+        tenant.tenant_id,
+        "ST-E2E-A",
+        SPEC_A,
+        first,
+        N_DAYS,
+        {DROP_DAY: "energy_drop", OUTAGE_DAY: "connector_outage"},
+        seed=3,
+    )
     b = build_scenario(tenant.tenant_id, "ST-E2E-B", SPEC_B, first, 3, {}, seed=4)
     kafka = runtime.settings.kafka
     bootstrap = kafka.bootstrap_servers
@@ -47,15 +68,30 @@ def scenario(runtime: Any, api: Any, new_tenant_module: Any) -> tuple[Any, Stati
         produce(bootstrap, kafka.topics.station_status, list(sc.statuses), key=key)
         # Keyed by station so one station's sessions stay in order (station-days close on later data).
         produce(bootstrap, kafka.topics.meter_values, [*sc.sessions, closing_reading(sc, "1")], key=key)
-    produce(bootstrap, kafka.topics.station_status, [{
-        "tenantId": tenant.tenant_id, "chargingStationId": "ST-E2E-A", "connectorId": 1, "status": "Exploded",
-        "timestamp": first.isoformat()}], key=b"bad")
+    produce(
+        bootstrap,
+        kafka.topics.station_status,
+        [
+            {
+                "tenantId": tenant.tenant_id,
+                "chargingStationId": "ST-E2E-A",
+                "connectorId": 1,
+                "status": "Exploded",
+                "timestamp": first.isoformat(),
+            }
+        ],
+        key=b"bad",
+    )
 
     def scored() -> bool:
         resp = api.get("/v1/stations/ST-E2E-A/anomalies?pageSize=50", headers=tenant.headers)
         resp_b = api.get("/v1/stations/ST-E2E-B/anomalies?pageSize=50", headers=tenant.headers)
-        return (resp.status_code == 200 and resp.json()["pagination"]["totalCount"] >= N_DAYS
-                and resp_b.status_code == 200 and resp_b.json()["pagination"]["totalCount"] >= 3)
+        return (
+            resp.status_code == 200
+            and resp.json()["pagination"]["totalCount"] >= N_DAYS
+            and resp_b.status_code == 200
+            and resp_b.json()["pagination"]["totalCount"] >= 3
+        )
 
     wait_for(scored, timeout_s=300, interval_s=2.0)
     expected_sessions = len(a.sessions) + len(b.sessions) + 2
@@ -129,8 +165,9 @@ def test_inference_overview_and_energy(api: Any, scenario: Any) -> None:
     hours = [p["timestamp"] for p in energy["energyConsumptionStation"]]
     assert len(hours) == 7 * 24
     start = datetime.fromisoformat(hours[0]).timestamp()
-    expected = sum(float(d.day.energy_kwh[:, m].sum()) for d in a.days for m in range(1440)
-                   if d.day.day_start + 60 * m >= start)
+    expected = sum(
+        float(d.day.energy_kwh[:, m].sum()) for d in a.days for m in range(1440) if d.day.day_start + 60 * m >= start
+    )
     assert energy["energyDelivered"] == pytest.approx(expected, rel=1e-3)
     occurrences = [datetime.fromisoformat(t).date().isoformat() for t in energy["anomalyOccurrences"]]
     assert _day(a, DROP_DAY) in occurrences and _day(a, OUTAGE_DAY) in occurrences

@@ -33,8 +33,11 @@ class StationScenario:
 
     def anomalous_days(self) -> dict[str, str]:
         """ISO date -> injected anomaly type."""
-        return {datetime.fromtimestamp(d.day.day_start, UTC).date().isoformat(): d.label
-                for d in self.days if d.label is not None}
+        return {
+            datetime.fromtimestamp(d.day.day_start, UTC).date().isoformat(): d.label
+            for d in self.days
+            if d.label is not None
+        }
 
     def downtime_s(self) -> float:
         """Connector-seconds of Faulted status the scenario reports."""
@@ -59,19 +62,35 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
-def build_scenario(tenant_id: str, station_id: str, spec: StationSpec, first_day: datetime, n_days: int,
-                   anomalies: dict[int, str], seed: int, tariff_per_kwh: float = 0.4) -> StationScenario:
+def build_scenario(
+    tenant_id: str,
+    station_id: str,
+    spec: StationSpec,
+    first_day: datetime,
+    n_days: int,
+    anomalies: dict[int, str],
+    seed: int,
+    tariff_per_kwh: float = 0.4,
+) -> StationScenario:
     """Simulate `n_days` from `first_day` (UTC) with anomalies at the given day offsets (severity 1)."""
     start = day_index(first_day)
-    days = [simulate_day(spec, start + k, seed, anomaly=anomalies.get(k), severity=1.0 if k in anomalies else None)
-            for k in range(n_days)]
+    days = [
+        simulate_day(spec, start + k, seed, anomaly=anomalies.get(k), severity=1.0 if k in anomalies else None)
+        for k in range(n_days)
+    ]
     sc = StationScenario(tenant_id, station_id, spec, days, tariff_per_kwh)
     sc.metadata = {
-        "type": "StationMetadata", "tenantId": tenant_id, "chargingStationId": station_id,
-        "address": f"{station_id} street 1", "operator": "TestOp", "timeZone": "UTC",
-        "tariffPerKwh": tariff_per_kwh, "currency": "EUR",
-        "connectors": [{"connectorId": c, "maxPowerKw": p} for c, p in zip(spec.connector_ids, spec.max_power_kw,
-                                                                            strict=True)],
+        "type": "StationMetadata",
+        "tenantId": tenant_id,
+        "chargingStationId": station_id,
+        "address": f"{station_id} street 1",
+        "operator": "TestOp",
+        "timeZone": "UTC",
+        "tariffPerKwh": tariff_per_kwh,
+        "currency": "EUR",
+        "connectors": [
+            {"connectorId": c, "maxPowerKw": p} for c, p in zip(spec.connector_ids, spec.max_power_kw, strict=True)
+        ],
     }
     # Every connector reports Available at the start, so uptime has a known observation start.
     day0 = days[0].day.day_start
@@ -90,24 +109,39 @@ def build_scenario(tenant_id: str, station_id: str, spec: StationSpec, first_day
             for a, b in _runs(day.session_active[i]):
                 minutes = sorted(set(range(a, b, READING_EVERY_MIN)) | {b})
                 values = [
-                    {"timestamp": _iso(day.day_start + m * 60), "value": round(float(lifetime[c] + before[m]) * 1000.0, 1),
-                     "measurand": "Energy.Active.Import.Register", "unit": "Wh"}
+                    {
+                        "timestamp": _iso(day.day_start + m * 60),
+                        "value": round(float(lifetime[c] + before[m]) * 1000.0, 1),
+                        "measurand": "Energy.Active.Import.Register",
+                        "unit": "Wh",
+                    }
                     for m in minutes
                 ]
                 n += 1
-                sc.sessions.append({
-                    "tenantId": tenant_id, "sessionId": f"{station_id}-s{n}", "chargingStationId": station_id,
-                    "connectorId": c, "meterValues": values,
-                    "metadata": {"maxPowerKw": spec.max_power_kw[i]},
-                })
+                sc.sessions.append(
+                    {
+                        "tenantId": tenant_id,
+                        "sessionId": f"{station_id}-s{n}",
+                        "chargingStationId": station_id,
+                        "connectorId": c,
+                        "meterValues": values,
+                        "metadata": {"maxPowerKw": spec.max_power_kw[i]},
+                    }
+                )
             lifetime[c] += float(before[-1])
     sc.statuses.sort(key=lambda s: s["timestamp"])
     return sc
 
 
 def _status(tenant_id: str, station_id: str, connector: str, status: str, epoch_s: float) -> dict[str, Any]:
-    return {"tenantId": tenant_id, "chargingStationId": station_id, "connectorId": connector, "status": status,
-            "errorCode": "NoError" if status == "Available" else "OtherError", "timestamp": _iso(epoch_s)}
+    return {
+        "tenantId": tenant_id,
+        "chargingStationId": station_id,
+        "connectorId": connector,
+        "status": status,
+        "errorCode": "NoError" if status == "Available" else "OtherError",
+        "timestamp": _iso(epoch_s),
+    }
 
 
 def closing_reading(scenario: StationScenario, connector: str) -> dict[str, Any]:
@@ -116,8 +150,16 @@ def closing_reading(scenario: StationScenario, connector: str) -> dict[str, Any]
     # Past the 30-minute close grace, but short of the hour an intra-day score needs.
     at = datetime.fromtimestamp(last, UTC) + timedelta(minutes=40)
     return {
-        "tenantId": scenario.tenant_id, "sessionId": f"{scenario.station_id}-closing",
-        "chargingStationId": scenario.station_id, "connectorId": connector,
-        "meterValues": [{"timestamp": _iso(at.timestamp()), "value": 1.0, "measurand": "Energy.Active.Import.Register",
-                         "unit": "Wh"}],
+        "tenantId": scenario.tenant_id,
+        "sessionId": f"{scenario.station_id}-closing",
+        "chargingStationId": scenario.station_id,
+        "connectorId": connector,
+        "meterValues": [
+            {
+                "timestamp": _iso(at.timestamp()),
+                "value": 1.0,
+                "measurand": "Energy.Active.Import.Register",
+                "unit": "Wh",
+            }
+        ],
     }

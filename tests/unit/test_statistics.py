@@ -27,8 +27,14 @@ def test_revenue_is_tariff_times_energy() -> None:
 
 
 def test_billing_relevant_categories() -> None:
-    assert {"KWH_DECREASE", "KWH_JUMP", "ENERGY_STALL", "PHANTOM_ENERGY",
-                                "POWER_ENERGY_MISMATCH", "ENERGY_PIT"} == BILLING_RELEVANT
+    assert {
+        "KWH_DECREASE",
+        "KWH_JUMP",
+        "ENERGY_STALL",
+        "PHANTOM_ENERGY",
+        "POWER_ENERGY_MISMATCH",
+        "ENERGY_PIT",
+    } == BILLING_RELEVANT
     assert is_billing_relevant({"DATA_GAP", "KWH_JUMP"})
     assert not is_billing_relevant({"DATA_GAP", "POWER_SPIKE"})
 
@@ -47,10 +53,11 @@ def test_lost_kwh_per_category() -> None:
 
 def test_revenue_figures_by_hand() -> None:
     sessions = [
-        SessionMoney(energy_kwh=20.0, tariff_per_kwh=0.5),                                        # 10.00
-        SessionMoney(energy_kwh=30.0, tariff_per_kwh=0.5, categories=frozenset({"ENERGY_STALL"}),
-                     lost_kwh=4.0),                                                                # 15.00, leak 2
-        SessionMoney(energy_kwh=10.0, tariff_per_kwh=0.4, categories=frozenset({"DATA_GAP"})),   # 4.00
+        SessionMoney(energy_kwh=20.0, tariff_per_kwh=0.5),  # 10.00
+        SessionMoney(
+            energy_kwh=30.0, tariff_per_kwh=0.5, categories=frozenset({"ENERGY_STALL"}), lost_kwh=4.0
+        ),  # 15.00, leak 2
+        SessionMoney(energy_kwh=10.0, tariff_per_kwh=0.4, categories=frozenset({"DATA_GAP"})),  # 4.00
         SessionMoney(energy_kwh=50.0, tariff_per_kwh=None, categories=frozenset({"KWH_JUMP"})),  # no tariff
     ]
     figures = revenue_figures(sessions, station_leaks=[(10.0, 0.3)])

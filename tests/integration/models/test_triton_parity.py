@@ -18,7 +18,9 @@ pytestmark = pytest.mark.integration
 
 
 def test_csar2_triton_and_torch_give_the_same_outputs(runtime: Any) -> None:
-    sims = [simulate_session(seed, CATEGORIES[seed % len(CATEGORIES)] if seed % 2 else None) for seed in range(900, 916)]
+    sims = [
+        simulate_session(seed, CATEGORIES[seed % len(CATEGORIES)] if seed % 2 else None) for seed in range(900, 916)
+    ]
     prepared = [prepare(s.readings, s.context) for s in sims]
     batch = {name: np.stack([p.inputs[name] for p in prepared]) for name in prepared[0].inputs}
 

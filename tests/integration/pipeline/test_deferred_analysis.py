@@ -38,4 +38,3 @@ def test_analysis_deferred_by_an_unreachable_triton_is_completed_by_the_pipeline
         return resp if "analyzedAt" in resp else None
 
     assert 0.0 <= wait_for(analysed)["anomalyScore"] <= 1.0
-

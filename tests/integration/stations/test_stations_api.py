@@ -35,19 +35,39 @@ def _feed(runtime: Any, tenant_id: str, station_id: str) -> None:
     state = StationProcessorState()
     cfg = StationWindowConfig(settle_s=0)
     key = station_key(tenant_id, station_id)
-    meta = parse_station_status("s", 0, 1, None, (
-        b'{"tenantId":"%s","chargingStationId":"%s","address":"Main 1","operator":"Op","tariffPerKwh":0.5,'
-        b'"currency":"EUR","connectors":[{"connectorId":"1","maxPowerKw":22},{"connectorId":"2","maxPowerKw":22}]}'
-        % (tenant_id.encode(), station_id.encode())))
-    status = parse_station_status("s", 0, 2, None, (
-        b'{"tenantId":"%s","chargingStationId":"%s","connectorId":"2","status":"Faulted","timestamp":"%s"}'
-        % (tenant_id.encode(), station_id.encode(), (DAY0 + timedelta(hours=2)).isoformat().encode())))
+    meta = parse_station_status(
+        "s",
+        0,
+        1,
+        None,
+        (
+            b'{"tenantId":"%s","chargingStationId":"%s","address":"Main 1","operator":"Op","tariffPerKwh":0.5,'
+            b'"currency":"EUR","connectors":[{"connectorId":"1","maxPowerKw":22},{"connectorId":"2","maxPowerKw":22}]}'
+            % (tenant_id.encode(), station_id.encode())
+        ),
+    )
+    status = parse_station_status(
+        "s",
+        0,
+        2,
+        None,
+        (
+            b'{"tenantId":"%s","chargingStationId":"%s","connectorId":"2","status":"Faulted","timestamp":"%s"}'
+            % (tenant_id.encode(), station_id.encode(), (DAY0 + timedelta(hours=2)).isoformat().encode())
+        ),
+    )
     items = [meta[1], status[1]]  # type: ignore[index]
     for day in (0, 1, 2):
         t = DAY0 + timedelta(days=day, hours=9)
-        items.append(ReadingsInput(tuple(
-            EnergyReading("1", t + timedelta(minutes=10 * i), 24.0 * day + 2.0 * i, f"{station_id}-{day}")
-            for i in range(13)), received_at=t))
+        items.append(
+            ReadingsInput(
+                tuple(
+                    EnergyReading("1", t + timedelta(minutes=10 * i), 24.0 * day + 2.0 * i, f"{station_id}-{day}")
+                    for i in range(13)
+                ),
+                received_at=t,
+            )
+        )
     outputs = []
     for item in items:
         outputs += [(key, o) for o in on_input(state, item, datetime.now(UTC).timestamp(), cfg)]
@@ -68,8 +88,14 @@ def test_list_lookup_and_detail(api: Any, seeded: tuple[Any, str]) -> None:
     assert body["pagination"] == {"totalCount": 1, "page": 0, "size": 20}
     [row] = body["content"]
     assert row["chargingStationId"] == station_id == row["ocppChargingStationId"]
-    assert set(row) == {"id", "ocppChargingStationId", "chargingStationId", "aiScore", "totalAnomalies",
-                        "lastAnomalyDate"}
+    assert set(row) == {
+        "id",
+        "ocppChargingStationId",
+        "chargingStationId",
+        "aiScore",
+        "totalAnomalies",
+        "lastAnomalyDate",
+    }
     assert isinstance(row["aiScore"], float)
     assert api.get("/v1/stations/lookup", headers=tenant.headers).json() == {"items": [station_id]}
     detail = api.get(f"/v1/stations/{station_id}", headers=tenant.headers).json()
@@ -95,19 +121,29 @@ def test_shade_history_inference_overview_energy(api: Any, seeded: tuple[Any, st
     assert overview["energyTimeline"][-1]["cumulativeKwh"] == pytest.approx(24.0, abs=0.01)
     assert len(overview["energyTimeline"]) == 97
     energy = api.get(f"/v1/stations/{station_id}/energy", headers=tenant.headers).json()
-    assert set(energy) == {"chargingStationId", "energyDelivered", "energyConsumptionStation",
-                           "energyConsumptionConnectors", "anomalyOccurrences"}
+    assert set(energy) == {
+        "chargingStationId",
+        "energyDelivered",
+        "energyConsumptionStation",
+        "energyConsumptionConnectors",
+        "anomalyOccurrences",
+    }
     assert energy["energyDelivered"] == pytest.approx(72.0, abs=0.01)
     assert [c["connectorId"] for c in energy["energyConsumptionConnectors"]] == ["1"]
     connectors = api.get(f"/v1/stations/{station_id}/connectors", headers=tenant.headers).json()
-    assert connectors == {"chargingStationId": station_id, "connectors": [
-        {"connectorId": "1", "totalSessions": 0, "anomalousSessions": 0, "anomalyCategories": {}},
-        {"connectorId": "2", "totalSessions": 0, "anomalousSessions": 0, "anomalyCategories": {}}]}
+    assert connectors == {
+        "chargingStationId": station_id,
+        "connectors": [
+            {"connectorId": "1", "totalSessions": 0, "anomalousSessions": 0, "anomalyCategories": {}},
+            {"connectorId": "2", "totalSessions": 0, "anomalousSessions": 0, "anomalyCategories": {}},
+        ],
+    }
 
 
 @pytest.mark.parametrize("suffix", ["", "/anomalies", "/connectors", "/energy", "/inference", "/shade-overview"])
-def test_another_tenants_station_is_not_found(api: Any, seeded: tuple[Any, str], new_tenant: Callable[[], Any],
-                                              suffix: str) -> None:
+def test_another_tenants_station_is_not_found(
+    api: Any, seeded: tuple[Any, str], new_tenant: Callable[[], Any], suffix: str
+) -> None:
     _, station_id = seeded
     other = new_tenant()
     assert_error(api.get(f"/v1/stations/{station_id}{suffix}", headers=other.headers), 404)
@@ -125,8 +161,9 @@ def test_station_without_shade_result_and_unknown_station(api: Any, runtime: Any
     assert_error(api.get("/v1/stations/nope", headers=tenant.headers), 404)
     assert_error(api.get("/v1/stations", headers={}), 401)
     station_id = f"ST-{uuid.uuid4().hex[:6]}"
-    meta = decode_station_message(b'{"tenantId":"%s","chargingStationId":"%s"}' % (
-        tenant.tenant_id.encode(), station_id.encode()))
+    meta = decode_station_message(
+        b'{"tenantId":"%s","chargingStationId":"%s"}' % (tenant.tenant_id.encode(), station_id.encode())
+    )
     from pipeline.station_processor import MetadataChanged
 
     writer = StationWriter(runtime.client, shade_model(runtime.settings), threshold())
@@ -141,9 +178,19 @@ def test_station_without_shade_result_and_unknown_station(api: Any, runtime: Any
 def test_statistics_shape_and_uptime(api: Any, seeded: tuple[Any, str]) -> None:
     tenant, _ = seeded
     body = api.get("/v1/statistics", headers=tenant.headers).json()
-    assert set(body) == {"activeAnomaliesCount", "sessionsWithAnomaliesCount", "connectorsWithAnomaliesCount",
-                         "totalAnomaliesCount", "chargingStationsWithAnomaliesCount", "uptimePercentage",
-                         "uptimeDelta", "totalSessions", "totalRevenue", "revenueAtRisk", "revenueLeakEstimate"}
+    assert set(body) == {
+        "activeAnomaliesCount",
+        "sessionsWithAnomaliesCount",
+        "connectorsWithAnomaliesCount",
+        "totalAnomaliesCount",
+        "chargingStationsWithAnomaliesCount",
+        "uptimePercentage",
+        "uptimeDelta",
+        "totalSessions",
+        "totalRevenue",
+        "revenueAtRisk",
+        "revenueLeakEstimate",
+    }
     # Connector 2 is Faulted from DAY0 02:00 on; connector 1 was first seen at DAY0 09:00.
     now = datetime.now(UTC)
     observed = (now - (DAY0 + timedelta(hours=9))).total_seconds() + (now - (DAY0 + timedelta(hours=2))).total_seconds()

@@ -18,9 +18,24 @@ T = (datetime.now(UTC) - timedelta(days=1)).replace(microsecond=0)
 
 def _seed(client: Any, tenant_id: str) -> None:
     station = "ST-STATS"
-    store.upsert_stations(client, [StationRecord(tenant_id, station, "id", station, tariff_per_kwh=0.5, currency="EUR",
-                                                 connectors=(ConnectorInfo("1", 50.0), ConnectorInfo("2", 50.0)),
-                                                 has_metadata=True, first_seen_at=T, updated_at=T)], [1])
+    store.upsert_stations(
+        client,
+        [
+            StationRecord(
+                tenant_id,
+                station,
+                "id",
+                station,
+                tariff_per_kwh=0.5,
+                currency="EUR",
+                connectors=(ConnectorInfo("1", 50.0), ConnectorInfo("2", 50.0)),
+                has_metadata=True,
+                first_seen_at=T,
+                updated_at=T,
+            )
+        ],
+        [1],
+    )
     sessions, values, inferences, anomalies = [], [], [], []
     plan = {  # session: (connector, energy readings (minute, kWh), power readings (minute, kW), category)
         "s1": ("1", [(0, 0.0), (40, 20.0)], [], None),
@@ -30,34 +45,174 @@ def _seed(client: Any, tenant_id: str) -> None:
     for sid, (connector, energy, power, category) in plan.items():
         sessions.append([tenant_id, sid, station, connector, None, "active", "{}", T, T, 1])
         for i, (m, v) in enumerate(energy):
-            values.append([tenant_id, sid, station, connector, T + timedelta(minutes=m), "Energy.Active.Import.Register",
-                           "kWh", v, None, None, False, f"e{i}", T])
+            values.append(
+                [
+                    tenant_id,
+                    sid,
+                    station,
+                    connector,
+                    T + timedelta(minutes=m),
+                    "Energy.Active.Import.Register",
+                    "kWh",
+                    v,
+                    None,
+                    None,
+                    False,
+                    f"e{i}",
+                    T,
+                ]
+            )
         for i, (m, v) in enumerate(power):
-            values.append([tenant_id, sid, station, connector, T + timedelta(minutes=m), "Power.Active.Import", "kW",
-                           v, None, None, False, f"p{i}", T])
-        inferences.append([tenant_id, sid, f"inf-{sid}", station, connector, T, 0.9 if category else 0.1,
-                           category is not None, "m"])
+            values.append(
+                [
+                    tenant_id,
+                    sid,
+                    station,
+                    connector,
+                    T + timedelta(minutes=m),
+                    "Power.Active.Import",
+                    "kW",
+                    v,
+                    None,
+                    None,
+                    False,
+                    f"p{i}",
+                    T,
+                ]
+            )
+        inferences.append(
+            [tenant_id, sid, f"inf-{sid}", station, connector, T, 0.9 if category else 0.1, category is not None, "m"]
+        )
         if category:
-            anomalies.append([tenant_id, sid, f"inf-{sid}", category, 10, 30, T + timedelta(minutes=10),
-                              T + timedelta(minutes=30), 0.9, 0.9, station, connector, T])
-    client.insert("sessions", sessions, column_names=["tenant_id", "session_id", "charging_station_id", "connector_id",
-                                                      "evse_id", "status", "metadata", "created_at", "updated_at",
-                                                      "version"])
-    client.insert("meter_values", values, column_names=[
-        "tenant_id", "session_id", "charging_station_id", "connector_id", "timestamp", "measurand", "unit", "value",
-        "phase", "location", "reconstructed", "source_key", "ingested_at"])
-    client.insert("session_inferences", inferences, column_names=[
-        "tenant_id", "session_id", "inference_id", "charging_station_id", "connector_id", "analyzed_at",
-        "anomaly_score", "is_anomaly", "model_version"])
-    client.insert("session_anomalies", anomalies, column_names=[
-        "tenant_id", "session_id", "inference_id", "category", "start_unit", "end_unit", "start_ts", "end_ts", "score",
-        "confidence", "charging_station_id", "connector_id", "detected_at"])
-    client.insert("station_inferences", [[
-        tenant_id, station, str(uuid.uuid4()), T.replace(hour=0, minute=0, second=0), T.date(), "UTC", T, 0.95, True,
-        False, 1440, "idle_consumption", T, 0.0, 4.0, '{"anomaly_type":"idle_consumption","connector_id":"1"}', "m"]],
-        column_names=["tenant_id", "charging_station_id", "inference_id", "day_start", "local_date", "time_zone",
-                      "analyzed_at", "day_score", "is_anomaly", "is_partial", "minutes_observed", "anomaly_type",
-                      "anomaly_at", "expected_energy_kwh", "actual_energy_kwh", "detection_details", "model_version"])
+            anomalies.append(
+                [
+                    tenant_id,
+                    sid,
+                    f"inf-{sid}",
+                    category,
+                    10,
+                    30,
+                    T + timedelta(minutes=10),
+                    T + timedelta(minutes=30),
+                    0.9,
+                    0.9,
+                    station,
+                    connector,
+                    T,
+                ]
+            )
+    client.insert(
+        "sessions",
+        sessions,
+        column_names=[
+            "tenant_id",
+            "session_id",
+            "charging_station_id",
+            "connector_id",
+            "evse_id",
+            "status",
+            "metadata",
+            "created_at",
+            "updated_at",
+            "version",
+        ],
+    )
+    client.insert(
+        "meter_values",
+        values,
+        column_names=[
+            "tenant_id",
+            "session_id",
+            "charging_station_id",
+            "connector_id",
+            "timestamp",
+            "measurand",
+            "unit",
+            "value",
+            "phase",
+            "location",
+            "reconstructed",
+            "source_key",
+            "ingested_at",
+        ],
+    )
+    client.insert(
+        "session_inferences",
+        inferences,
+        column_names=[
+            "tenant_id",
+            "session_id",
+            "inference_id",
+            "charging_station_id",
+            "connector_id",
+            "analyzed_at",
+            "anomaly_score",
+            "is_anomaly",
+            "model_version",
+        ],
+    )
+    client.insert(
+        "session_anomalies",
+        anomalies,
+        column_names=[
+            "tenant_id",
+            "session_id",
+            "inference_id",
+            "category",
+            "start_unit",
+            "end_unit",
+            "start_ts",
+            "end_ts",
+            "score",
+            "confidence",
+            "charging_station_id",
+            "connector_id",
+            "detected_at",
+        ],
+    )
+    client.insert(
+        "station_inferences",
+        [
+            [
+                tenant_id,
+                station,
+                str(uuid.uuid4()),
+                T.replace(hour=0, minute=0, second=0),
+                T.date(),
+                "UTC",
+                T,
+                0.95,
+                True,
+                False,
+                1440,
+                "idle_consumption",
+                T,
+                0.0,
+                4.0,
+                '{"anomaly_type":"idle_consumption","connector_id":"1"}',
+                "m",
+            ]
+        ],
+        column_names=[
+            "tenant_id",
+            "charging_station_id",
+            "inference_id",
+            "day_start",
+            "local_date",
+            "time_zone",
+            "analyzed_at",
+            "day_score",
+            "is_anomaly",
+            "is_partial",
+            "minutes_observed",
+            "anomaly_type",
+            "anomaly_at",
+            "expected_energy_kwh",
+            "actual_energy_kwh",
+            "detection_details",
+            "model_version",
+        ],
+    )
 
 
 def test_statistics_by_hand(api: Any, runtime: Any, tenant: Any) -> None:

@@ -14,8 +14,10 @@ from evwatch.contracts.station_status import (
 )
 from evwatch.domain.errors import InvalidInput, MalformedInput
 
-STATUS = (b'{"tenantId":"t1","chargingStationId":"ST-1","connectorId":2,"status":"Faulted",'
-          b'"errorCode":"GroundFailure","timestamp":"2026-02-27T09:45:00+01:00"}')
+STATUS = (
+    b'{"tenantId":"t1","chargingStationId":"ST-1","connectorId":2,"status":"Faulted",'
+    b'"errorCode":"GroundFailure","timestamp":"2026-02-27T09:45:00+01:00"}'
+)
 
 
 def _field(raw: bytes) -> str:
@@ -32,9 +34,11 @@ def test_status_without_type_is_a_status_notification() -> None:
 
 
 def test_metadata_with_type_and_connectors() -> None:
-    raw = (b'{"type":"StationMetadata","tenantId":"t1","chargingStationId":"ST-1","address":"Main 1",'
-           b'"operator":"Op","timeZone":"Europe/Amsterdam","tariffPerKwh":0.59,"currency":"EUR",'
-           b'"connectors":[{"connectorId":1,"maxPowerKw":150,"currentType":"DC"},{"connectorId":"2"}]}')
+    raw = (
+        b'{"type":"StationMetadata","tenantId":"t1","chargingStationId":"ST-1","address":"Main 1",'
+        b'"operator":"Op","timeZone":"Europe/Amsterdam","tariffPerKwh":0.59,"currency":"EUR",'
+        b'"connectors":[{"connectorId":1,"maxPowerKw":150,"currentType":"DC"},{"connectorId":"2"}]}'
+    )
     msg = decode_station_message(raw)
     assert isinstance(msg, StationMetadata)
     assert [c.connector for c in msg.connectors] == ["1", "2"]
@@ -63,10 +67,14 @@ def test_errors_name_the_field() -> None:
     assert _field(b'{"tenantId":"t","chargingStationId":"S","timeZone":"Mars/Base"}') == "timeZone"
     assert _field(b'{"tenantId":"t","chargingStationId":"S","currency":"euro"}') == "currency"
     assert _field(b'{"tenantId":"t","chargingStationId":"S","tariffPerKwh":-1}') == "tariffPerKwh"
-    assert _field(b'{"tenantId":"t","chargingStationId":"S","connectors":[{"connectorId":"1","maxPowerKw":0}]}') \
+    assert (
+        _field(b'{"tenantId":"t","chargingStationId":"S","connectors":[{"connectorId":"1","maxPowerKw":0}]}')
         == "connectors[0].maxPowerKw"
-    assert _field(b'{"tenantId":"t","chargingStationId":"S","connectors":[{"connectorId":"1"},{"connectorId":1}]}') \
+    )
+    assert (
+        _field(b'{"tenantId":"t","chargingStationId":"S","connectors":[{"connectorId":"1"},{"connectorId":1}]}')
         == "connectors[1].connectorId"
+    )
 
 
 def test_malformed_input() -> None:

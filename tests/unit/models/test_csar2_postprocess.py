@@ -42,7 +42,10 @@ def test_findings_per_run_with_times() -> None:
     probs[40:42, c] = 0.7
     probs[100:, :] = 0.99  # padding beyond n_units is ignored
     res = interpret(p, _outputs(0.95, probs), "test")
-    assert [(f.category, f.start_unit, f.end_unit) for f in res.findings] == [("ENERGY_STALL", 10, 14), ("ENERGY_STALL", 40, 41)]
+    assert [(f.category, f.start_unit, f.end_unit) for f in res.findings] == [
+        ("ENERGY_STALL", 10, 14),
+        ("ENERGY_STALL", 40, 41),
+    ]
     f = res.findings[0]
     assert f.start_ts == T0 + 600 and f.end_ts == T0 + 900
     assert 0 <= f.confidence <= 1 and f.score == np.float32(0.9)

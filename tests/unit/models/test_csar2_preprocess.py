@@ -94,7 +94,9 @@ def test_fewer_than_three_readings_raises() -> None:
 
 def test_unknown_measurands_ignored_and_phases_summed() -> None:
     base = [r for r in session() if r.measurand != POWER]
-    phased = [Reading(r.ts, POWER, 11.0 / 3, phase=ph) for r in session() if r.measurand == POWER for ph in ("L1", "L2", "L3")]
+    phased = [
+        Reading(r.ts, POWER, 11.0 / 3, phase=ph) for r in session() if r.measurand == POWER for ph in ("L1", "L2", "L3")
+    ]
     noise = [Reading(r.ts, "Temperature", 30.0) for r in base[:10]]
     p = prepare(base + phased + noise, CTX)
     assert np.allclose(p.inputs["FEATURES"][:30, F["p_mean"]], 1.0, atol=1e-6)
@@ -102,10 +104,15 @@ def test_unknown_measurands_ignored_and_phases_summed() -> None:
 
 def test_register_decrease_and_jump_show_up() -> None:
     r = session()
-    bad = [Reading(x.ts, x.measurand, x.value - 3.0 if x.measurand == ENERGY and x.ts >= T0 + 900 else x.value) for x in r]
+    bad = [
+        Reading(x.ts, x.measurand, x.value - 3.0 if x.measurand == ENERGY and x.ts >= T0 + 900 else x.value) for x in r
+    ]
     x = prepare(bad, CTX).inputs["FEATURES"]
     assert x[:, F["neg_step"]].min() < -0.5
-    jump = [Reading(x.ts, x.measurand, x.value + 500.0 if x.measurand == ENERGY and x.ts >= T0 + 900 else x.value) for x in r]
+    jump = [
+        Reading(x.ts, x.measurand, x.value + 500.0 if x.measurand == ENERGY and x.ts >= T0 + 900 else x.value)
+        for x in r
+    ]
     assert prepare(jump, CTX).inputs["FEATURES"][:, F["jump_excess"]].max() > 3.0
 
 
@@ -117,7 +124,10 @@ def test_no_power_sets_flag() -> None:
 
 def test_soc_drop_shows_as_drawdown() -> None:
     r = session()
-    bad = [Reading(x.ts, x.measurand, x.value - 10.0 if x.measurand == SOC and T0 + 600 <= x.ts < T0 + 900 else x.value) for x in r]
+    bad = [
+        Reading(x.ts, x.measurand, x.value - 10.0 if x.measurand == SOC and T0 + 600 <= x.ts < T0 + 900 else x.value)
+        for x in r
+    ]
     x = prepare(bad, CTX).inputs["FEATURES"]
     assert x[10:15, F["soc_drawdown"]].max() > 2.0
     assert x[20:, F["soc_drawdown"]].max() == 0.0
@@ -125,7 +135,10 @@ def test_soc_drop_shows_as_drawdown() -> None:
 
 def test_power_drop_lowers_level_vs_peak() -> None:
     r = session(minutes=40)
-    derated = [Reading(x.ts, x.measurand, x.value * (0.4 if x.measurand == POWER and T0 + 1200 <= x.ts < T0 + 1800 else 1.0)) for x in r]
+    derated = [
+        Reading(x.ts, x.measurand, x.value * (0.4 if x.measurand == POWER and T0 + 1200 <= x.ts < T0 + 1800 else 1.0))
+        for x in r
+    ]
     x = prepare(derated, CTX).inputs["FEATURES"]
     assert x[5:15, F["level_vs_peak"]].min() > 0.95
     assert x[23:28, F["level_vs_peak"]].max() < 0.6

@@ -28,7 +28,10 @@ def model() -> TorchCsar2:
 
 @pytest.fixture(scope="module")
 def batch() -> dict[str, np.ndarray]:
-    ps = [prepare(s.readings, s.context) for s in (simulate_session(i, c) for i, c in [(1, None), (2, "KWH_JUMP"), (3, "DATA_GAP")])]
+    ps = [
+        prepare(s.readings, s.context)
+        for s in (simulate_session(i, c) for i, c in [(1, None), (2, "KWH_JUMP"), (3, "DATA_GAP")])
+    ]
     return {k: np.stack([p.inputs[k] for p in ps]) for k in INPUTS}
 
 
@@ -95,7 +98,13 @@ def test_export_repository_and_triton_backend_parity(
     assert root == tmp_path / "csar2"
     cfg = (root / "config.pbtxt").read_text()
     assert cfg == csar2_config()
-    for needle in ('backend: "python"', f"max_batch_size: {MAX_BATCH_SIZE}", "dynamic_batching", "KIND_CPU", "model.pt"):
+    for needle in (
+        'backend: "python"',
+        f"max_batch_size: {MAX_BATCH_SIZE}",
+        "dynamic_batching",
+        "KIND_CPU",
+        "model.pt",
+    ):
         assert needle in cfg
     assert (root / "1" / "model.py").exists() and (root / "1" / "model.pt").exists()
 

@@ -44,15 +44,36 @@ def test_status_and_meter_values_flow_into_the_station_windows() -> None:
         return []
 
     flow = Dataflow("station_test")
-    raw = op.input("status", flow, TestingSource([
-        _status(b'{"tenantId":"t","chargingStationId":"ST","connectorId":1,"status":"Faulted",'
-                b'"timestamp":"2026-03-02T05:00:00Z"}', 1),
-        _status(b'{"tenantId":"t","chargingStationId":"ST","connectorId":1,"status":"Broken",'
-                b'"timestamp":"2026-03-02T05:00:00Z"}', 2),
-    ]))
-    valid = op.input("meters", flow, TestingSource([
-        _meter(0, 600, 10.0, "a"), _meter(0, 660, 20.0, "a"), _meter(1, 60, 21.0, "b"), _meter(1, 90, 25.0, "b"),
-    ]))
+    raw = op.input(
+        "status",
+        flow,
+        TestingSource(
+            [
+                _status(
+                    b'{"tenantId":"t","chargingStationId":"ST","connectorId":1,"status":"Faulted",'
+                    b'"timestamp":"2026-03-02T05:00:00Z"}',
+                    1,
+                ),
+                _status(
+                    b'{"tenantId":"t","chargingStationId":"ST","connectorId":1,"status":"Broken",'
+                    b'"timestamp":"2026-03-02T05:00:00Z"}',
+                    2,
+                ),
+            ]
+        ),
+    )
+    valid = op.input(
+        "meters",
+        flow,
+        TestingSource(
+            [
+                _meter(0, 600, 10.0, "a"),
+                _meter(0, 660, 20.0, "a"),
+                _meter(1, 60, 21.0, "b"),
+                _meter(1, 90, 25.0, "b"),
+            ]
+        ),
+    )
     dead, events = station_core(raw, valid, writer, StationWindowConfig(settle_s=0), clock=lambda: T0.timestamp())
     dead_out: list[DeadLetter] = []
     op.output("dead", dead, TestingSink(dead_out))

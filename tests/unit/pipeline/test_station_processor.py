@@ -41,14 +41,19 @@ CFG = StationWindowConfig(close_after_s=3600, partial_interval_s=600, quiet_s=60
 
 
 def readings(day: int, minutes: list[int], start_kwh: float, step: float, session: str) -> ReadingsInput:
-    return ReadingsInput(tuple(
-        EnergyReading("1", T0 + timedelta(days=day, minutes=m), start_kwh + i * step, session)
-        for i, m in enumerate(minutes)), received_at=T0)
+    return ReadingsInput(
+        tuple(
+            EnergyReading("1", T0 + timedelta(days=day, minutes=m), start_kwh + i * step, session)
+            for i, m in enumerate(minutes)
+        ),
+        received_at=T0,
+    )
 
 
 def test_meter_values_message_becomes_a_station_item() -> None:
-    msg = MeterValuesMessage(tenant_id="t", session_id="s1", charging_station_id="ST", connector_id="2",
-                             metadata={"maxPowerKw": 11})
+    msg = MeterValuesMessage(
+        tenant_id="t", session_id="s1", charging_station_id="ST", connector_id="2", metadata={"maxPowerKw": 11}
+    )
     stored = [
         StoredReading(T0, "Energy.Active.Import.Register", "kWh", 1.0),
         StoredReading(T0, "Energy.Active.Import.Register", "kWh", 0.3, phase="L1"),
@@ -69,7 +74,9 @@ def test_status_topic_parsing_and_dead_letters() -> None:
     key, item = parse_station_status("evwatch.station-status", 0, 7, b"k", raw)  # type: ignore[misc]
     assert split_key(key) == ("t", "ST") and isinstance(item, StatusInput)
     assert item.source_key == "kafka:evwatch.station-status:0:7" and item.event.connector_id == "1"
-    meta = parse_station_status("s", 0, 8, None, b'{"tenantId":"t","chargingStationId":"ST","timeZone":"Europe/Berlin"}')
+    meta = parse_station_status(
+        "s", 0, 8, None, b'{"tenantId":"t","chargingStationId":"ST","timeZone":"Europe/Berlin"}'
+    )
     assert isinstance(meta[1], MetadataInput)  # type: ignore[index]
     bad = parse_station_status("s", 0, 9, None, raw.replace(b"Faulted", b"Exploded"))
     assert isinstance(bad, DeadLetter) and bad.kind == "validation_error" and bad.reason.startswith("status")
@@ -84,11 +91,24 @@ def test_first_sight_energy_status_metadata() -> None:
     assert isinstance(out[0], StationSeen) and out[0].first_seen == T0 + timedelta(minutes=600)
     energy = [o for o in out if isinstance(o, EnergyChanged)][0]
     assert sum(r.energy_kwh for r in energy.rows) == pytest.approx(4.0)
-    out = on_input(state, parse_station_status("s", 0, 1, None, b'{"tenantId":"t","chargingStationId":"ST",'
-                   b'"connectorId":1,"status":"Faulted","timestamp":"2026-03-02T12:00:00Z"}')[1], now, CFG)  # type: ignore[index]
+    out = on_input(
+        state,
+        parse_station_status(
+            "s",
+            0,
+            1,
+            None,
+            b'{"tenantId":"t","chargingStationId":"ST",'
+            b'"connectorId":1,"status":"Faulted","timestamp":"2026-03-02T12:00:00Z"}',
+        )[1],
+        now,
+        CFG,
+    )  # type: ignore[index]
     assert [type(o) for o in out] == [StatusChanged]
-    meta = decode_station_message(b'{"tenantId":"t","chargingStationId":"ST","timeZone":"Europe/Berlin",'
-                                  b'"connectors":[{"connectorId":"1","maxPowerKw":22}]}')
+    meta = decode_station_message(
+        b'{"tenantId":"t","chargingStationId":"ST","timeZone":"Europe/Berlin",'
+        b'"connectors":[{"connectorId":"1","maxPowerKw":22}]}'
+    )
     out = on_input(state, MetadataInput(meta, T0), now, CFG)  # type: ignore[arg-type]
     assert isinstance(out[0], MetadataChanged)
     assert state.windows.max_power_kw == {"1": 22.0}
@@ -179,7 +199,17 @@ def test_a_closable_day_settles_before_it_closes() -> None:
     assert not any(isinstance(o, ScoreDay) for o in out)
     assert next_tick(state, now, cfg) == datetime.fromtimestamp(now + 10, UTC)
     # A late reading of day 0 from the other input still counts while the day settles.
-    on_input(state, ReadingsInput((EnergyReading("2", T0 + timedelta(minutes=800), 1.0, "x"),
-                                   EnergyReading("2", T0 + timedelta(minutes=810), 2.0, "x")), T0), now + 5, cfg)
+    on_input(
+        state,
+        ReadingsInput(
+            (
+                EnergyReading("2", T0 + timedelta(minutes=800), 1.0, "x"),
+                EnergyReading("2", T0 + timedelta(minutes=810), 2.0, "x"),
+            ),
+            T0,
+        ),
+        now + 5,
+        cfg,
+    )
     [scored] = [o for o in on_tick(state, now + 10, cfg) if isinstance(o, ScoreDay) and not o.partial]
     assert scored.day.connector_ids == ("1", "2") and scored.day.energy_kwh.sum() == pytest.approx(6.0)

@@ -101,8 +101,10 @@ def test_availability_from_status_and_station_wide_outage() -> None:
     assert not day.available[:, 600:630].any() and day.available[1, :600].all()
     assert state.status["1"] == [(at(60).timestamp(), "Faulted"), (at(120).timestamp(), "Available")]
     intervals = availability_intervals(state.status["1"], at(0).timestamp(), at(180).timestamp())
-    assert intervals == [(at(60).timestamp(), at(120).timestamp(), "Faulted"),
-                         (at(120).timestamp(), at(180).timestamp(), "Available")]
+    assert intervals == [
+        (at(60).timestamp(), at(120).timestamp(), "Faulted"),
+        (at(120).timestamp(), at(180).timestamp(), "Available"),
+    ]
 
 
 def test_day_bucketing_in_the_station_time_zone() -> None:

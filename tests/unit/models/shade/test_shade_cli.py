@@ -20,8 +20,13 @@ def test_simulate_prints_labelled_days(capsys: pytest.CaptureFixture[str]) -> No
 def test_evaluate_reports_per_type(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", "--stations", "3", "--json"]) == 0
     metrics = json.loads(capsys.readouterr().out)
-    assert set(metrics["per_type"]) == {"energy_drop", "energy_surge", "connector_outage",
-                                        "idle_consumption", "meter_mismatch"}
+    assert set(metrics["per_type"]) == {
+        "energy_drop",
+        "energy_surge",
+        "connector_outage",
+        "idle_consumption",
+        "meter_mismatch",
+    }
 
 
 def test_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

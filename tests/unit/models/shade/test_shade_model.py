@@ -35,15 +35,24 @@ def test_weights_are_small_and_described(shade: TorchShade) -> None:
     assert parameter_count(shade.model) == shade.meta["parameters"] < 200_000
     assert 0.0 < shade.threshold < 1.0
     assert set(shade.meta["test_metrics"]["per_type"]) == {
-        "energy_drop", "energy_surge", "connector_outage", "idle_consumption", "meter_mismatch"}
+        "energy_drop",
+        "energy_surge",
+        "connector_outage",
+        "idle_consumption",
+        "meter_mismatch",
+    }
 
 
 def test_batched_inference_shapes(shade: TorchShade) -> None:
     spec = _station()
     history = History(tuple(profile_of(simulate_day(spec, d, 3).day) for d in range(14)))
     prepared = [prepare(simulate_day(spec, 14 + i, 3).day, history) for i in range(3)]
-    out = shade.infer({INPUT_STATION: np.stack([p.inputs[INPUT_STATION] for p in prepared]),
-                       INPUT_CONNECTORS: np.stack([p.inputs[INPUT_CONNECTORS] for p in prepared])})
+    out = shade.infer(
+        {
+            INPUT_STATION: np.stack([p.inputs[INPUT_STATION] for p in prepared]),
+            INPUT_CONNECTORS: np.stack([p.inputs[INPUT_CONNECTORS] for p in prepared]),
+        }
+    )
     assert out[OUTPUT_MINUTE_PROBS].shape == (3, 6, 1440)
     assert out[OUTPUT_DAY_SCORE].shape == (3, 1)
     np.testing.assert_allclose(out[OUTPUT_MINUTE_PROBS].sum(axis=1), 1.0, rtol=1e-4)
@@ -63,8 +72,16 @@ def test_clear_anomalies_are_found_and_typed(shade: TorchShade, anomaly: str) ->
 def test_export_writes_a_triton_model(tmp_path: Path, shade: TorchShade) -> None:
     assert export_shade(tmp_path) == "shade"
     config = (tmp_path / "shade" / "config.pbtxt").read_text()
-    for needle in ('backend: "python"', "max_batch_size: 64", "KIND_CPU", "dynamic_batching", "version_policy",
-                   'name: "STATION"', "dims: [ 8, 8, 1440 ]", 'name: "DAY_SCORE"'):
+    for needle in (
+        'backend: "python"',
+        "max_batch_size: 64",
+        "KIND_CPU",
+        "dynamic_batching",
+        "version_policy",
+        'name: "STATION"',
+        "dims: [ 8, 8, 1440 ]",
+        'name: "DAY_SCORE"',
+    ):
         assert needle in config
     assert "set_num_threads(1)" in (tmp_path / "shade" / "1" / "model.py").read_text()
     scripted = torch.jit.load(str(tmp_path / "shade" / "1" / "model.pt"))

@@ -65,7 +65,7 @@ def test_outage_zeroes_the_connector() -> None:
     sim = simulate_day(spec, 2, seed=9, anomaly="connector_outage", severity=0.8)
     span = sim.anomalies[0]
     assert span.connector_index is not None
-    assert sim.day.energy_kwh[span.connector_index, span.start_minute:span.end_minute].sum() == 0
+    assert sim.day.energy_kwh[span.connector_index, span.start_minute : span.end_minute].sum() == 0
 
 
 def test_idle_consumption_only_outside_sessions() -> None:
