@@ -9,7 +9,7 @@ from models.csar2.io import INPUTS, MAX_BATCH_SIZE, OUTPUTS
 from models.csar2.metadata import WEIGHTS_PATH
 from models.csar2.schema import MODEL_NAME
 from models.shade.export import export_shade
-from models.triton_repository import ModelSpec, model_config, write_model
+from models.triton_repository import ModelSpec, write_model
 
 CSAR2 = ModelSpec(
     name=MODEL_NAME,
@@ -19,11 +19,6 @@ CSAR2 = ModelSpec(
     preferred_batch_sizes=(8, 16, 32, 64),
     max_queue_delay_us=500,
 )
-
-
-def csar2_config(instance_kind: str = "KIND_CPU", instances: int = 1) -> str:
-    """config.pbtxt text for csar2 (KIND_GPU for a GPU Triton)."""
-    return model_config(CSAR2, instance_kind, instances)
 
 
 def export_csar2(dest: Path, weights: Path = WEIGHTS_PATH, instance_kind: str = "KIND_CPU", version: int = 1) -> Path:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DEFAULT_MEASURAND = "Energy.Active.Import.Register"
+from evwatch.domain.ocpp import CURRENT, ENERGY, POWER, SOC, VOLTAGE
+
+# OCPP: a reading that names no measurand is the energy register.
+DEFAULT_MEASURAND = ENERGY
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +32,7 @@ _UNITLESS = UnitFamily(None, {}, None)
 
 # Every measurand OCPP 1.6/2.0.1 defines. Ones the models do not use are still stored.
 MEASURANDS: dict[str, UnitFamily] = {
-    "Energy.Active.Import.Register": _ENERGY,
+    ENERGY: _ENERGY,
     "Energy.Active.Export.Register": _ENERGY,
     "Energy.Active.Import.Interval": _ENERGY,
     "Energy.Active.Export.Interval": _ENERGY,
@@ -42,19 +45,19 @@ MEASURANDS: dict[str, UnitFamily] = {
     "Energy.Reactive.Import.Interval": _REACTIVE_ENERGY,
     "Energy.Reactive.Export.Interval": _REACTIVE_ENERGY,
     "Energy.Reactive.Net": _REACTIVE_ENERGY,
-    "Power.Active.Import": _POWER,
+    POWER: _POWER,
     "Power.Active.Export": _POWER,
     "Power.Offered": _POWER,
     "Power.Reactive.Import": _REACTIVE_POWER,
     "Power.Reactive.Export": _REACTIVE_POWER,
     "Power.Factor": _UNITLESS,
-    "Current.Import": _CURRENT,
+    CURRENT: _CURRENT,
     "Current.Export": _CURRENT,
     "Current.Offered": _CURRENT,
-    "Voltage": _VOLTAGE,
+    VOLTAGE: _VOLTAGE,
     "Frequency": _UNITLESS,
     "Temperature": _TEMPERATURE,
-    "SoC": _PERCENT,
+    SOC: _PERCENT,
     "RPM": _UNITLESS,
     "Display.PresentSOC": _PERCENT,
     "Display.MinimumSOC": _PERCENT,

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evwatch.domain.ocpp import ENERGY, POWER, SOC
 from models.csar2.resample import clean
-from models.csar2.schema import ENERGY, POWER, SOC, Reading, SessionContext
+from models.csar2.schema import Reading, SessionContext
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evwatch.domain.categories import CATEGORIES
 from models.csar2.io import N_CATEGORIES
 from models.csar2.preprocess import PreparedSession, prepare
-from models.csar2.schema import CATEGORIES
 from models.simulator import SimulatedSession, simulate_session
 from models.simulator.session import HARD_NEGATIVES
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evwatch.domain.ocpp import ENERGY, POWER, SOC
 from models.csar2.resample import Cleaned, bin_index
-from models.csar2.schema import ENERGY, POWER, SOC, SessionContext
+from models.csar2.schema import SessionContext
 from models.csar2.soc import estimate_capacity, reconstruct
 
 FEATURE_NAMES: tuple[str, ...] = (

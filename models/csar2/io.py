@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.csar2.schema import CATEGORIES
+from evwatch.domain.categories import CATEGORIES
 
 MAX_UNITS = 512  # longest session grid; longer sessions get coarser units
 N_FEATURES = 34  # per-unit feature vector length (see features.FEATURE_NAMES)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from evwatch.domain.categories import CATEGORIES
 from models.csar2.metadata import model_version as committed_version
 from models.csar2.preprocess import PreparedSession
-from models.csar2.schema import CATEGORIES, Csar2Result, Finding
+from models.csar2.schema import Csar2Result, Finding
 
 # Calibration lives in the network, so 0.5 is the decision threshold for the session score
 # and for every category's unit probabilities (per-category shifts are buffers of the model).

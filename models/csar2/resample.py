@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.csar2.schema import ENERGY, POWER, SOC, Reading
+from evwatch.domain.ocpp import ENERGY, POWER, SOC
+from models.csar2.schema import Reading
 
 KNOWN = (ENERGY, POWER, SOC)
 

@@ -4,28 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CATEGORIES: tuple[str, ...] = (
-    "KWH_DECREASE",
-    "KWH_JUMP",
-    "ENERGY_PIT",
-    "ENERGY_STALL",
-    "PHANTOM_ENERGY",
-    "POWER_ENERGY_MISMATCH",
-    "POWER_SPIKE",
-    "CHARGING_INTERRUPTION",
-    "POWER_DERATING",
-    "SOC_DROP",
-    "SOC_JUMP",
-    "ZERO_ENERGY",
-    "DATA_GAP",
-)
 MODEL_NAME = "csar2"  # Triton model name
-
-ENERGY = "Energy.Active.Import.Register"
-POWER = "Power.Active.Import"
-SOC = "SoC"
-CURRENT = "Current.Import"
-VOLTAGE = "Voltage"
 
 
 @dataclass(frozen=True, slots=True)

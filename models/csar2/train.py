@@ -14,12 +14,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from evwatch.domain.categories import CATEGORIES
 from models.csar2.dataset import Example, Mix, build
 from models.csar2.features import FEATURE_NAMES
 from models.csar2.io import N_CATEGORIES, N_FEATURES
 from models.csar2.metadata import metadata_path
 from models.csar2.network import Csar2Net, count_parameters
-from models.csar2.schema import CATEGORIES
 
 
 @dataclass(slots=True)

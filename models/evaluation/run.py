@@ -10,13 +10,14 @@ from typing import Any
 
 import numpy as np
 
+from evwatch.domain.categories import CATEGORIES
 from models.baselines.isolation_forest import IsolationForestBaseline, session_features
 from models.baselines.rules import detect_session
 from models.csar2.dataset import Mix, draw_spec, unit_labels
 from models.csar2.postprocess import interpret
 from models.csar2.preprocess import PreparedSession, prepare
 from models.csar2.runtime import TorchCsar2
-from models.csar2.schema import CATEGORIES, Csar2Result
+from models.csar2.schema import Csar2Result
 from models.evaluation.metrics import PRF, auroc, iou, prf, rate
 from models.simulator import SimulatedSession, simulate_session
 

@@ -106,8 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     import torch
 
+    from evwatch.domain.categories import STATION_ANOMALY_TYPES
     from models.shade.runtime import WEIGHTS_DIR
-    from models.shade.schema import ANOMALY_TYPES
 
     torch.set_num_threads(1)
     parser = argparse.ArgumentParser(prog="evwatch models shade", description="SHADE station-day anomaly model")
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--stations", type=int, default=2)
     p.add_argument("--days", type=int, default=7)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--types", nargs="*", choices=ANOMALY_TYPES, help="cycle through these anomaly types")
+    p.add_argument("--types", nargs="*", choices=STATION_ANOMALY_TYPES, help="cycle through these anomaly types")
     p.set_defaults(func=_simulate)
     p = sub.add_parser("train", help="train on the simulator and write weights")
     p.add_argument("--stations", type=int, default=800)

@@ -7,14 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evwatch.domain.categories import STATION_ANOMALY_TYPES
 from models.shade.features import PreparedDay, prepare, profile_of
-from models.shade.schema import (
-    ANOMALY_TYPES,
-    INPUT_CONNECTORS,
-    INPUT_STATION,
-    MINUTES,
-    History,
-)
+from models.shade.schema import INPUT_CONNECTORS, INPUT_STATION, MINUTES, History
 from models.shade.simulator import SimulatedDay, random_station, simulate_day, truncate
 
 HISTORY_DAYS = 14
@@ -55,7 +50,7 @@ def iter_samples(
         healthy = [simulate_day(spec, d, station_seed).day for d in range(total)]
         profiles = [profile_of(d) for d in healthy]
         for d in range(HISTORY_DAYS, total):
-            types = [t for t in ANOMALY_TYPES if t != "meter_mismatch" or spec.has_station_meter]
+            types = [t for t in STATION_ANOMALY_TYPES if t != "meter_mismatch" or spec.has_station_meter]
             anomaly = None if rng.random() < healthy_share else str(rng.choice(types))
             severity = float(rng.uniform(0.0, 1.0))
             sim = (
@@ -85,6 +80,6 @@ def to_arrays(samples: list[Sample]) -> dict[str, np.ndarray]:
         INPUT_STATION: np.stack([s.prepared.inputs[INPUT_STATION] for s in samples]),
         INPUT_CONNECTORS: np.stack([s.prepared.inputs[INPUT_CONNECTORS] for s in samples]),
         "minute_labels": np.stack([s.minute_labels for s in samples]),
-        "day_labels": np.array([0 if s.label is None else 1 + ANOMALY_TYPES.index(s.label) for s in samples]),
+        "day_labels": np.array([0 if s.label is None else 1 + STATION_ANOMALY_TYPES.index(s.label) for s in samples]),
         "observed": np.stack([np.arange(MINUTES) < s.prepared.day.minutes_observed for s in samples]),
     }

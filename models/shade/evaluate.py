@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from evwatch.domain.categories import STATION_ANOMALY_TYPES
 from models.shade.dataset import Sample
-from models.shade.schema import ANOMALY_TYPES, ShadeResult
+from models.shade.schema import ShadeResult
 
 
 def day_metrics(samples: list[Sample], results: list[ShadeResult]) -> dict[str, Any]:
@@ -19,7 +20,7 @@ def day_metrics(samples: list[Sample], results: list[ShadeResult]) -> dict[str, 
     per_type: dict[str, dict[str, float]] = {}
     truth = [s.label for s in samples]
     predicted = [r.detection_details.get("anomaly_type") if r.is_anomaly else None for r in results]
-    for t in ANOMALY_TYPES:
+    for t in STATION_ANOMALY_TYPES:
         tp = sum(1 for y, p in zip(truth, predicted, strict=True) if y == t and p == t)
         n_pred = sum(1 for p in predicted if p == t)
         n_true = sum(1 for y in truth if y == t)

@@ -7,13 +7,9 @@ from pathlib import Path
 import torch
 
 from models.shade.runtime import WEIGHTS_DIR, load_network
-from models.shade.schema import INPUT_SHAPES, MODEL_NAME, OUTPUT_SHAPES
-from models.triton_repository import ModelSpec, model_config, write_model
+from models.shade.schema import INPUT_SHAPES, MAX_BATCH_SIZE, MODEL_NAME, OUTPUT_SHAPES
+from models.triton_repository import ModelSpec, write_model
 
-MAX_BATCH_SIZE = 64
-
-
-# Station-days close in bursts at local midnight: let Triton merge them.
 SPEC = ModelSpec(
     name=MODEL_NAME,
     inputs={name: ("FP32", shape) for name, shape in INPUT_SHAPES.items()},
@@ -22,11 +18,6 @@ SPEC = ModelSpec(
     preferred_batch_sizes=(16, 32, 64),
     max_queue_delay_us=2000,
 )
-
-
-def shade_config(instance_kind: str = "KIND_CPU", instances: int = 1) -> str:
-    """config.pbtxt for SHADE (KIND_GPU for a GPU Triton)."""
-    return model_config(SPEC, instance_kind, instances)
 
 
 def export_torchscript(dest: Path, weights_dir: Path = WEIGHTS_DIR) -> Path:

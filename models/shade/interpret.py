@@ -7,15 +7,9 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from evwatch.domain.categories import STATION_ANOMALY_TYPES
 from models.shade.features import PreparedDay
-from models.shade.schema import (
-    ANOMALY_TYPES,
-    MINUTES,
-    OUTPUT_DAY_SCORE,
-    OUTPUT_MINUTE_PROBS,
-    ShadeMarker,
-    ShadeResult,
-)
+from models.shade.schema import MINUTES, OUTPUT_DAY_SCORE, OUTPUT_MINUTE_PROBS, ShadeMarker, ShadeResult
 
 # Defaults; the trained weights carry their own calibrated threshold (see runtime.TorchShade).
 DEFAULT_THRESHOLD = 0.5
@@ -67,7 +61,7 @@ def interpret(
     prepared: PreparedDay, outputs: dict[str, np.ndarray], threshold: float = DEFAULT_THRESHOLD
 ) -> ShadeResult:
     """Markers, anomaly type and kWh figures from one item's MINUTE_PROBS [6, 1440] and DAY_SCORE [1]."""
-    probs = np.asarray(outputs[OUTPUT_MINUTE_PROBS], dtype=np.float64).reshape(len(ANOMALY_TYPES) + 1, MINUTES)
+    probs = np.asarray(outputs[OUTPUT_MINUTE_PROBS], dtype=np.float64).reshape(len(STATION_ANOMALY_TYPES) + 1, MINUTES)
     day_score = float(np.asarray(outputs[OUTPUT_DAY_SCORE]).reshape(-1)[0])
     day = prepared.day
     observed = day.minutes_observed
@@ -91,7 +85,7 @@ def interpret(
     else:
         a, b = 0, observed
     type_mass = probs[1:, a:b].sum(axis=1)
-    anomaly_type = ANOMALY_TYPES[int(np.argmax(type_mass))]
+    anomaly_type = STATION_ANOMALY_TYPES[int(np.argmax(type_mass))]
     if anomaly_type == "meter_mismatch" and day.station_meter_kwh is not None:
         expected = float(prepared.actual_total_kwh[a:b].sum())  # what the connectors metered
         actual = float(day.station_meter_kwh[a:b].sum())
@@ -109,7 +103,7 @@ def interpret(
             details["connector_id"] = connector
         total_mass = float(type_mass.sum()) or 1.0
         details["type_scores"] = {
-            t: round(float(m) / total_mass, 4) for t, m in zip(ANOMALY_TYPES, type_mass, strict=True)
+            t: round(float(m) / total_mass, 4) for t, m in zip(STATION_ANOMALY_TYPES, type_mass, strict=True)
         }
     details["expected_energy_kwh"] = round(expected, 3)
     details["actual_energy_kwh"] = round(actual, 3)

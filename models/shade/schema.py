@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from evwatch.domain.categories import STATION_ANOMALY_TYPES
+
 MODEL_NAME = "shade"
 MODEL_VERSION = "shade-1.0.0"
 
@@ -15,16 +17,11 @@ MINUTES = 1440
 PROFILE_BINS = 96
 MINUTES_PER_BIN = MINUTES // PROFILE_BINS
 MAX_CONNECTORS = 8
+# Station-days close in bursts at local midnight: Triton merges them into batches of up to this many.
+MAX_BATCH_SIZE = 64
 
-# Class 0 is "normal"; the order of the others is the model's output order and never changes.
-ANOMALY_TYPES: tuple[str, ...] = (
-    "energy_drop",
-    "energy_surge",
-    "connector_outage",
-    "idle_consumption",
-    "meter_mismatch",
-)
-N_CLASSES = len(ANOMALY_TYPES) + 1
+# Class 0 is "normal", then the station anomaly types in their fixed order.
+N_CLASSES = len(STATION_ANOMALY_TYPES) + 1
 
 STATION_FEATURES = 16
 CONNECTOR_FEATURES = 8

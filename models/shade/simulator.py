@@ -6,7 +6,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from models.shade.schema import ANOMALY_TYPES, MAX_CONNECTORS, MINUTES, StationDay
+from evwatch.domain.categories import STATION_ANOMALY_TYPES
+from models.shade.schema import MAX_CONNECTORS, MINUTES, StationDay
 
 DAY_S = 86_400
 # A Monday at 00:00 UTC, so day index 0 is a Monday and weekends are days 5 and 6 mod 7.
@@ -42,7 +43,7 @@ class SimulatedDay:
     """A simulated station-day with its labels."""
 
     day: StationDay
-    minute_labels: np.ndarray  # [MINUTES] int: 0 normal, 1 + ANOMALY_TYPES index
+    minute_labels: np.ndarray  # [MINUTES] int: 0 normal, 1 + STATION_ANOMALY_TYPES index
     anomalies: tuple[AnomalySpan, ...]
 
     @property
@@ -161,7 +162,7 @@ def simulate_day(
     tz: str = "UTC",
 ) -> SimulatedDay:
     """Simulate one station-day, deterministic in (spec, day_index, seed, anomaly, severity)."""
-    rng = np.random.default_rng([seed, day_index, ANOMALY_TYPES.index(anomaly) + 1 if anomaly else 0])
+    rng = np.random.default_rng([seed, day_index, STATION_ANOMALY_TYPES.index(anomaly) + 1 if anomaly else 0])
     n = len(spec.connector_ids)
     weekend = day_index % 7 >= 5
     profile = _arrival_profile(weekend)

@@ -7,8 +7,10 @@ from typing import Any
 
 import numpy as np
 
+from evwatch.domain.categories import CATEGORIES
+from evwatch.domain.ocpp import CURRENT, ENERGY, POWER, SOC, VOLTAGE
 from models.csar2.context import context_from_metadata
-from models.csar2.schema import CATEGORIES, CURRENT, ENERGY, POWER, SOC, VOLTAGE, Reading, SessionContext
+from models.csar2.schema import Reading, SessionContext
 from models.simulator.anomalies import (
     NEEDS_POWER,
     NEEDS_SOC,

@@ -7,11 +7,11 @@ from typing import Any
 import numpy as np
 import pytest
 
+from evwatch.domain.categories import CATEGORIES
 from models.csar2.io import OUTPUTS
 from models.csar2.postprocess import interpret
 from models.csar2.preprocess import prepare
 from models.csar2.runtime import TorchCsar2
-from models.csar2.schema import CATEGORIES
 from models.simulator import simulate_session
 
 pytestmark = pytest.mark.integration

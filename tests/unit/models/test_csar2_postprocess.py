@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from evwatch.domain.categories import CATEGORIES
+from evwatch.domain.ocpp import ENERGY
 from models.csar2.io import MAX_UNITS, N_CATEGORIES
 from models.csar2.postprocess import interpret, runs
 from models.csar2.preprocess import prepare
-from models.csar2.schema import CATEGORIES, ENERGY, Reading, SessionContext
+from models.csar2.schema import Reading, SessionContext
 
 T0 = 1_700_000_000.0
 

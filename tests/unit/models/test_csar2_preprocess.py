@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from evwatch.domain.ocpp import ENERGY, POWER, SOC
 from models.csar2.features import FEATURE_NAMES
 from models.csar2.io import INPUTS, MAX_UNITS
 from models.csar2.preprocess import prepare
-from models.csar2.schema import ENERGY, POWER, SOC, Reading, SessionContext
+from models.csar2.schema import Reading, SessionContext
 
 F = {n: i for i, n in enumerate(FEATURE_NAMES)}
 T0 = 1_700_000_000.0

@@ -17,8 +17,9 @@ from models.csar2.metadata import WEIGHTS_PATH
 from models.csar2.preprocess import prepare
 from models.csar2.runtime import TorchCsar2
 from models.csar2.schema import Csar2Result
-from models.repository import csar2_config, export_csar2, export_repository
+from models.repository import CSAR2, export_csar2, export_repository
 from models.simulator import simulate_session
+from models.triton_repository import model_config
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +98,7 @@ def test_export_repository_and_triton_backend_parity(
     root = export_csar2(tmp_path)
     assert root == tmp_path / "csar2"
     cfg = (root / "config.pbtxt").read_text()
-    assert cfg == csar2_config()
+    assert cfg == model_config(CSAR2)
     for needle in (
         'backend: "python"',
         f"max_batch_size: {MAX_BATCH_SIZE}",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.csar2.schema import CATEGORIES, ENERGY, POWER, SOC
+from evwatch.domain.categories import CATEGORIES
+from evwatch.domain.ocpp import ENERGY, POWER, SOC
 from models.simulator import SimulatedSession, simulate_session
 from models.simulator.raw import normalise
 from models.simulator.session import HARD_NEGATIVES

@@ -9,9 +9,10 @@ import pytest
 
 from evwatch.contracts.meter_values import MeterValuesMessage
 from evwatch.contracts.station_status import decode_station_message
+from evwatch.domain.categories import STATION_ANOMALY_TYPES
 from evwatch.domain.meter_values import StoredReading
 from evwatch.session_service import IncomingMessage
-from models.shade.schema import ANOMALY_TYPES, N_CLASSES, OUTPUT_DAY_SCORE, OUTPUT_MINUTE_PROBS
+from models.shade.schema import N_CLASSES, OUTPUT_DAY_SCORE, OUTPUT_MINUTE_PROBS
 from pipeline.dead_letter import DeadLetter
 from pipeline.station_inputs import (
     MetadataInput,
@@ -179,7 +180,7 @@ def test_score_days_builds_rows() -> None:
         probs[:, 0] = 1.0
         probs[:, 0, 600:700] = 0.0
         # A new station has no history, so only a type that needs none (an outage) can be raised.
-        probs[:, 1 + ANOMALY_TYPES.index("connector_outage"), 600:700] = 1.0
+        probs[:, 1 + STATION_ANOMALY_TYPES.index("connector_outage"), 600:700] = 1.0
         return {OUTPUT_MINUTE_PROBS: probs, OUTPUT_DAY_SCORE: np.full((b, 1), 0.9, dtype=np.float32)}
 
     [row] = score_days([ScoreRequest("t", "ST", request)], fake_infer, 0.5, T0)

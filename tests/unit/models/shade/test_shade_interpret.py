@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from evwatch.domain.categories import STATION_ANOMALY_TYPES
 from models.shade.features import prepare, profile_of
 from models.shade.interpret import interpret
-from models.shade.schema import ANOMALY_TYPES, MINUTES, N_CLASSES, OUTPUT_DAY_SCORE, OUTPUT_MINUTE_PROBS, History
+from models.shade.schema import MINUTES, N_CLASSES, OUTPUT_DAY_SCORE, OUTPUT_MINUTE_PROBS, History
 from models.shade.simulator import random_station, simulate_day
 
 
@@ -14,7 +15,7 @@ def _outputs(day_score: float, anomaly: str | None = None, start: int = 0, end: 
     probs = np.zeros((N_CLASSES, MINUTES), dtype=np.float32)
     probs[0] = 1.0
     if anomaly:
-        k = 1 + ANOMALY_TYPES.index(anomaly)
+        k = 1 + STATION_ANOMALY_TYPES.index(anomaly)
         probs[0, start:end] = 0.1
         probs[k, start:end] = 0.9
     return {OUTPUT_MINUTE_PROBS: probs, OUTPUT_DAY_SCORE: np.array([day_score], dtype=np.float32)}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.shade.schema import ANOMALY_TYPES, MINUTES
+from evwatch.domain.categories import STATION_ANOMALY_TYPES
+from models.shade.schema import MINUTES
 from models.shade.simulator import random_station, simulate_day, truncate
 
 
@@ -47,7 +48,7 @@ def test_weekend_differs_from_weekday() -> None:
     assert weekend < weekday
 
 
-@pytest.mark.parametrize("anomaly", ANOMALY_TYPES)
+@pytest.mark.parametrize("anomaly", STATION_ANOMALY_TYPES)
 @pytest.mark.parametrize("severity", [0.2, 0.9])
 def test_every_type_is_injected_with_ground_truth(anomaly: str, severity: float) -> None:
     spec = _spec(meter=True)
@@ -55,7 +56,7 @@ def test_every_type_is_injected_with_ground_truth(anomaly: str, severity: float)
     assert sim.label == anomaly
     span = sim.anomalies[0]
     assert 0 <= span.start_minute < span.end_minute <= MINUTES
-    labelled = np.flatnonzero(sim.minute_labels == 1 + ANOMALY_TYPES.index(anomaly))
+    labelled = np.flatnonzero(sim.minute_labels == 1 + STATION_ANOMALY_TYPES.index(anomaly))
     assert labelled.size > 0
     assert labelled.min() >= span.start_minute and labelled.max() < span.end_minute
 
