@@ -37,10 +37,17 @@ test: setup lint
 test-unit: setup
     uv run --frozen pytest -q tests/unit
 
-# ruff and mypy
+# Format the tree (ruff format) and apply ruff's safe fixes
+[group('test')]
+fmt: setup
+    uv run --frozen ruff format .
+    uv run --frozen ruff check --fix .
+
+# ruff (lint and format), strict mypy; the import layers are checked by tests/unit/test_layers.py
 [group('test')]
 lint: setup
     uv run --frozen ruff check .
+    uv run --frozen ruff format --check .
     uv run --frozen mypy
 
 # Benchmarks; results are written as JSON under bench/results/

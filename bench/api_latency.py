@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 
 from bench.results_io import percentiles
+from devstack.ports import free_port
 from evwatch.config import Settings
-from evwatch.services.ports import free_port
 from tests.support.sessions import session_body
 
 REQUESTS = {1: 100, 8: 240}
@@ -47,7 +47,7 @@ def _server(settings: Settings, var_dir: Path, port: int) -> subprocess.Popen[by
         "2",
         "--log-level",
         "warning",
-        "serving.app:create_app",
+        "entrypoints.asgi:create_app",
     ]
     return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 

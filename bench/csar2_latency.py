@@ -10,7 +10,7 @@ import numpy as np
 
 from bench.results_io import percentiles
 from evwatch.config import Settings
-from evwatch.runtime import csar2_model
+from evwatch.inference.models import csar2_model
 from models.csar2.postprocess import interpret
 from models.csar2.preprocess import prepare
 from models.csar2.runtime import TorchCsar2
@@ -66,7 +66,7 @@ def run(settings: Settings) -> dict[str, Any]:
     torch.set_num_threads(2)
     sims = _sessions()
     prepared = [prepare(s.readings, s.context) for s in sims]
-    triton = _measure(csar2_model(settings), sims, prepared)
+    triton = _measure(csar2_model(settings.triton), sims, prepared)
     local = _measure(TorchCsar2.load().infer, sims, prepared)
     return {
         "description": "Simulated healthy sessions; batch_1_end_to_end = prepare (features) + inference + post-processing. "

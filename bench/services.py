@@ -6,8 +6,10 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from devstack.kafka_broker import KafkaBroker
+from devstack.ports import free_port
+from devstack.tritonserver import TritonServer
 from evwatch.config import ClickHouseSettings, KafkaSettings, PipelineSettings, Settings, TritonSettings
-from evwatch.services import KafkaBroker, TritonServer, free_port
 from models.repository import export_repository
 
 

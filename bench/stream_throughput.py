@@ -8,14 +8,11 @@ import uuid
 from typing import Any
 
 import msgspec
-from confluent_kafka import Producer
 
+from entrypoints.runtime import Runtime, pipeline_thread
 from evwatch.config import KafkaSettings, PipelineSettings, Settings, Topics
-from evwatch.runtime import Runtime
-from evwatch.services.kafka_broker import ensure_topics
-from evwatch.session_service import SessionService
+from evwatch.kafka import ensure_topics, producer
 from evwatch.storage.clickhouse import scalar
-from pipeline.runner import PipelineThread
 from tests.support.sessions import readings
 
 SESSIONS = 1000
@@ -23,7 +20,7 @@ READINGS_PER_SESSION = 40  # x3 measurands = 120 meter values per session
 
 
 def _produce_backlog(kafka: KafkaSettings, tenant_id: str) -> int:
-    producer = Producer({"bootstrap.servers": kafka.bootstrap_servers, "linger.ms": 20})
+    backlog = producer(kafka.bootstrap_servers, {"linger.ms": 20})
     values = readings(READINGS_PER_SESSION)
     for i in range(SESSIONS):
         body: dict[str, Any] = {
@@ -33,9 +30,9 @@ def _produce_backlog(kafka: KafkaSettings, tenant_id: str) -> int:
             "connectorId": str(i % 4 + 1),
             "meterValues": values,
         }
-        producer.produce(kafka.topics.meter_values, msgspec.json.encode(body), key=f"{tenant_id}/{i}".encode())
-        producer.poll(0)
-    producer.flush(60)
+        backlog.produce(kafka.topics.meter_values, msgspec.json.encode(body), key=f"{tenant_id}/{i}".encode())
+        backlog.poll(0)
+    backlog.flush(60)
     return SESSIONS * len(values)
 
 
@@ -48,7 +45,7 @@ def _run_mode(runtime: Runtime, base: Settings, analysis: bool) -> dict[str, Any
     settings = msgspec.structs.replace(base, kafka=kafka, pipeline=pipeline, var_dir=base.var_dir / suffix)
     tenant_id = f"bench-{suffix}"
     total = _produce_backlog(kafka, tenant_id)
-    thread = PipelineThread(settings, SessionService(runtime.client, runtime.csar2, None))
+    thread = pipeline_thread(settings, runtime.csar2)
     start = time.perf_counter()
     thread.start()
     client = runtime.client

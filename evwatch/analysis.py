@@ -1,7 +1,8 @@
-"""The one session-analysis function: readings → CSAR-2 features → inference → stored records.
+"""The one session analysis: readings → CSAR-2 features → inference → analysis records.
 
-Shared by the API (synchronous answers), the Bytewax pipeline and batch workers; only the
-`infer` callable differs (Triton in production, in-process torch in model tests).
+`analyse` is pure apart from `infer` (Triton in production, in-process torch or a fake in tests).
+`SessionAnalyser` runs it over stored sessions and stores the result; the API, the dataflow and
+batch workers all go through it.
 """
 
 from __future__ import annotations
@@ -9,27 +10,27 @@ from __future__ import annotations
 import hashlib
 import struct
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from evwatch.domain.meter_values import StoredReading
-from evwatch.domain.sessions import AnalysisRecord, AnomalyRecord, SessionRecord
+from evwatch.clock import utc_now
+from evwatch.domain.categories import BILLING_CATEGORIES
+from evwatch.domain.readings import StoredReading
+from evwatch.domain.sessions import MIN_READINGS, AnalysisRecord, AnomalyRecord, SessionRecord
+from evwatch.inference import BatchInfer
+from evwatch.storage.sessions import SessionStore
 from models.csar2.context import context_from_metadata
 from models.csar2.postprocess import interpret
 from models.csar2.preprocess import prepare
 from models.csar2.schema import Csar2Result, Reading
 
-BatchInfer = Callable[[Mapping[str, np.ndarray]], dict[str, np.ndarray]]
-
-MIN_READINGS = 3
-# Categories where the customer is billed for energy that was not (or differently) delivered.
-BILLING_CATEGORIES = frozenset(
-    {"KWH_DECREASE", "KWH_JUMP", "ENERGY_PIT", "ENERGY_STALL", "PHANTOM_ENERGY", "POWER_ENERGY_MISMATCH"}
-)
+# An anomaly this sure opens an incident even when it is not about billing.
 INCIDENT_SCORE = 0.9
+# A category seen on the same connector within this window makes a finding recurring.
+RECURRENCE_WINDOW = timedelta(days=7)
 _NAMESPACE = uuid.UUID("7f1c0f6e-4d1b-4b8e-9a53-5a2f1e0c9d11")
 
 
@@ -111,3 +112,34 @@ def analyse(snapshots: Sequence[SessionSnapshot], infer: BatchInfer, analyzed_at
         result = interpret(prep, {name: value[i] for name, value in outputs.items()})
         records.append(to_record(snapshot, result, analyzed_at))
     return records
+
+
+class SessionAnalyser:
+    """Analyses stored sessions, marks recurring findings and stores the analyses."""
+
+    def __init__(self, store: SessionStore, infer: BatchInfer, clock: Callable[[], datetime] = utc_now) -> None:
+        self.store = store
+        self.infer = infer
+        self.clock = clock
+
+    def analyse(self, tenant_id: str, session_ids: Sequence[str]) -> list[AnalysisRecord]:
+        """Analyse the named sessions from what is stored and write the results (3+ readings only)."""
+        now = self.clock()
+        sessions = self.store.get_sessions(tenant_id, session_ids)
+        readings = self.store.load_readings(tenant_id, sessions)
+        snapshots = [SessionSnapshot(sessions[sid], readings[sid]) for sid in sessions]
+        records = [self._mark_recurring(r, now) for r in analyse(snapshots, self.infer, now)]
+        self.store.insert_analyses(records)
+        return records
+
+    def _mark_recurring(self, record: AnalysisRecord, now: datetime) -> AnalysisRecord:
+        if not record.anomalies:
+            return record
+        seen = self.store.recent_categories(
+            record.tenant_id,
+            record.charging_station_id,
+            record.connector_id,
+            now - RECURRENCE_WINDOW,
+            record.session_id,
+        )
+        return replace(record, is_recurring=any(a.category in seen for a in record.anomalies))

@@ -87,8 +87,6 @@ class PipelineSettings(msgspec.Struct, frozen=True, kw_only=True):
     snapshot_interval_s: float = 5.0
     # A session is re-analysed at most this often while readings keep arriving.
     analysis_debounce_s: float = 2.0
-    # A session with no reading for this long (event time) is closed and analysed a last time.
-    session_gap_s: float = 3600.0
     batch_size: int = 500
     # Station-day windows (see pipeline/station_processor.StationWindowConfig for what each means).
     station_close_after_s: float = 2 * 3600.0
@@ -181,7 +179,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             analysis_enabled=_flag(get("PIPELINE_ANALYSIS_ENABLED", str(d.pipeline.analysis_enabled))),
             snapshot_interval_s=float(get("PIPELINE_SNAPSHOT_S", str(d.pipeline.snapshot_interval_s))),
             analysis_debounce_s=float(get("PIPELINE_DEBOUNCE_S", str(d.pipeline.analysis_debounce_s))),
-            session_gap_s=float(get("PIPELINE_SESSION_GAP_S", str(d.pipeline.session_gap_s))),
             batch_size=int(get("PIPELINE_BATCH_SIZE", str(d.pipeline.batch_size))),
             station_close_after_s=float(get("PIPELINE_STATION_CLOSE_AFTER_S", str(d.pipeline.station_close_after_s))),
             station_partial_interval_s=float(

@@ -4,9 +4,12 @@ and a TorchScript file produced from the committed weights."""
 from __future__ import annotations
 
 import shutil
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+import torch
 
 TORCHSCRIPT_FILE = "model.pt"
 BACKEND_MODEL = Path(__file__).with_name("triton_torchscript_model.py")
@@ -64,3 +67,15 @@ def write_model(
     shutil.copyfile(BACKEND_MODEL, vdir / "model.py")
     write_torchscript(vdir / TORCHSCRIPT_FILE)
     return root
+
+
+def save_torchscript(module: torch.nn.Module, dest: Path) -> Path:
+    """Script `module` and save it where the python backend loads it from."""
+    # torch deprecates TorchScript in favour of torch.export, but the python backend's model.py
+    # loads a `torch.jit` file and nothing else yet; the warning is known and says nothing new.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"`torch\.jit\.script` is deprecated", category=DeprecationWarning)
+        scripted = torch.jit.script(module)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    scripted.save(str(dest))
+    return dest

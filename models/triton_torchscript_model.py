@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from typing import Any
 
 import numpy as np
 import torch
-import triton_python_backend_utils as pb_utils  # type: ignore[import-not-found]
+import triton_python_backend_utils as pb_utils
 
 
 class TritonPythonModel:
@@ -31,7 +32,10 @@ class TritonPythonModel:
             self.device = torch.device(f"cuda:{args.get('model_instance_device_id', '0')}")
         else:
             self.device = torch.device("cpu")
-        self.model = torch.jit.load(path, map_location=self.device).eval()
+        # torch deprecates TorchScript for torch.export; this backend loads TorchScript on purpose.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"`torch\.jit\.load` is deprecated", category=DeprecationWarning)
+            self.model = torch.jit.load(path, map_location=self.device).eval()
         self.inputs = [(i["name"], [int(d) for d in i["dims"]]) for i in cfg["input"]]
         self.outputs = [o["name"] for o in cfg["output"]]
 

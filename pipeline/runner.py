@@ -1,46 +1,48 @@
-"""Runs the dataflow on a background thread with Bytewax recovery, and stops it cleanly."""
+"""Runs a dataflow on a background thread with Bytewax recovery, and stops it cleanly."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
+from bytewax.dataflow import Dataflow
 from bytewax.recovery import RecoveryConfig, init_db_dir
 from bytewax.testing import run_main
 
-from evwatch.config import Settings
-from evwatch.session_service import SessionService
-from pipeline.flow import PipelineDeps, build_flow
-
 log = logging.getLogger("evwatch.pipeline")
+
+# Builds the flow; the event tells its sources to end and its retries to give up.
+FlowFactory = Callable[[threading.Event], Dataflow]
 
 
 class PipelineThread:
-    """The Bytewax flow on its own thread; offsets and state are snapshotted under `var/`."""
+    """The dataflow on its own thread; offsets and state are snapshotted into `recovery_dir`."""
 
-    def __init__(self, settings: Settings, sessions: SessionService) -> None:
-        self.settings = settings
+    def __init__(self, build: FlowFactory, recovery_dir: Path, snapshot_interval: timedelta) -> None:
         self.stop_event = threading.Event()
-        self.deps = PipelineDeps(settings, sessions, self.stop_event)
         self.error: BaseException | None = None
+        self._build = build
+        self._recovery_dir = recovery_dir
+        self._snapshot_interval = snapshot_interval
         self._thread = threading.Thread(target=self._run, name="evwatch-pipeline", daemon=True)
 
     def _recovery(self) -> RecoveryConfig:
-        directory = self.settings.recovery_dir
-        if not any(directory.glob("part-*.sqlite3")):
-            directory.mkdir(parents=True, exist_ok=True)
-            init_db_dir(directory, 1)
-        return RecoveryConfig(directory)
+        if not any(self._recovery_dir.glob("part-*.sqlite3")):
+            self._recovery_dir.mkdir(parents=True, exist_ok=True)
+            init_db_dir(self._recovery_dir, 1)
+        return RecoveryConfig(self._recovery_dir)
 
     def _run(self) -> None:
         try:
             run_main(
-                build_flow(self.deps),
-                epoch_interval=timedelta(seconds=self.settings.pipeline.snapshot_interval_s),
+                self._build(self.stop_event),
+                epoch_interval=self._snapshot_interval,
                 recovery_config=self._recovery(),
             )
-        except BaseException as exc:  # noqa: BLE001 - surfaced through /ready and the log
+        except BaseException as exc:  # surfaced through /ready and the log
             self.error = exc
             log.exception("pipeline stopped with an error")
 

@@ -1,10 +1,12 @@
-"""The Litestar application: `granian --interface asgi --factory serving.app:create_app`."""
+"""The Litestar application, built around the services the composition root hands it.
+
+`entrypoints.asgi:create_app` is what Granian runs; tests build the app over their own services.
+"""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, asynccontextmanager
 
 from anyio import to_thread
 from litestar import Litestar, Router
@@ -13,39 +15,41 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from evwatch.config import Settings, load_settings
-from evwatch.runtime import Runtime
-from serving.auth import KeyCache, provide_caller
+from evwatch.config import ApiSettings
+from serving.auth import provide_caller
+from serving.dependencies import ApiServices, ServiceSlot
 from serving.errors import EXCEPTION_HANDLERS
 from serving.health import health, metrics, ready
 from serving.sessions.controller import SessionController
 from serving.stations.controller import StationController
 from serving.statistics.controller import StatisticsController
 
-log = logging.getLogger("evwatch.api")
+V1_CONTROLLERS = [SessionController, StationController, StatisticsController]
 
-V1_CONTROLLERS: list[type] = [SessionController, StationController, StatisticsController]
+# Opens the services when the app starts and closes them when it stops.
+OpenServices = Callable[[], AbstractContextManager[ApiServices]]
 
 
-def _lifespan(settings: Settings, runtime: Runtime | None):  # type: ignore[no-untyped-def]
+def _lifespan(
+    open_services: OpenServices, slot: ServiceSlot
+) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
-    async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        rt = runtime if runtime is not None else await to_thread.run_sync(lambda: Runtime.open(settings))
-        app.state.runtime = rt
-        app.state.key_cache = KeyCache(rt.client)
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        scope = open_services()
+        # Opening connects to ClickHouse and Kafka: keep it off the event loop.
+        slot.fill(await to_thread.run_sync(scope.__enter__))
         try:
             yield
         finally:
-            if runtime is None:  # a runtime passed in (tests) belongs to the caller
-                await to_thread.run_sync(rt.close)
+            slot.fill(None)
+            await to_thread.run_sync(scope.__exit__, None, None, None)
 
     return lifespan
 
 
-def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Litestar:
-    """Build the app; without arguments it reads settings from the environment (Granian factory)."""
-    settings = settings or (runtime.settings if runtime else load_settings())
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def build_app(open_services: OpenServices, api: ApiSettings) -> Litestar:
+    """The `/v1` API, `/health`, `/ready`, `/metrics` and the OpenAPI document at `/schema`."""
+    slot = ServiceSlot()
     v1 = Router(
         path="/",
         route_handlers=V1_CONTROLLERS,
@@ -53,9 +57,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     return Litestar(
         route_handlers=[health, ready, metrics, v1],
-        lifespan=[_lifespan(settings, runtime)],
+        dependencies=slot.providers(),
+        lifespan=[_lifespan(open_services, slot)],
         exception_handlers=EXCEPTION_HANDLERS,
-        request_max_body_size=settings.api.max_body_bytes,
+        request_max_body_size=api.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="evwatch API",
             version="1.0.0",

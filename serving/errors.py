@@ -8,9 +8,11 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from evwatch.domain.errors import Conflict, FieldProblem, InvalidInput, MalformedInput, NotFound, Unavailable
+from serving.json_body import EMPTY_BODY
 
 log = logging.getLogger("evwatch.api")
 
@@ -29,8 +31,11 @@ _CODES = {
 }
 
 
-class ErrorBody(msgspec.Struct):
-    """The contract's Error schema."""
+class Error(msgspec.Struct):
+    """The contract's Error body, shared by every non-200 answer.
+
+    `details.fields` lists `{field, message}` for each invalid field of a 422.
+    """
 
     status: int
     code: str
@@ -38,32 +43,40 @@ class ErrorBody(msgspec.Struct):
     details: dict[str, Any] | None
 
 
-def error_response(status: int, message: str, details: dict[str, Any] | None = None) -> Response[ErrorBody]:
+# Declared on every /v1 operation (the contract's error answers), so /schema documents them.
+ERROR_RESPONSES: dict[int, ResponseSpec] = {
+    status: ResponseSpec(data_container=Error, description=code.replace("_", " ").capitalize(), generate_examples=False)
+    for status, code in _CODES.items()
+    if status in (400, 401, 403, 404, 409, 413, 422, 429, 503)
+}
+
+
+def error_response(status: int, message: str, details: dict[str, Any] | None = None) -> Response[Error]:
     """An Error body with the given status."""
-    return Response(ErrorBody(status, _CODES.get(status, "error"), message, details), status_code=status)
+    return Response(Error(status, _CODES.get(status, "error"), message, details), status_code=status)
 
 
 def _fields(problems: list[FieldProblem]) -> dict[str, Any]:
     return {"fields": [{"field": p.field, "message": p.message} for p in problems]}
 
 
-def _invalid(_: Request[Any, Any, Any], exc: InvalidInput) -> Response[ErrorBody]:
+def _invalid(_: Request[Any, Any, Any], exc: InvalidInput) -> Response[Error]:
     return error_response(422, str(exc), _fields(exc.problems))
 
 
-def _malformed(_: Request[Any, Any, Any], exc: MalformedInput) -> Response[ErrorBody]:
+def _malformed(_: Request[Any, Any, Any], exc: MalformedInput) -> Response[Error]:
     return error_response(400, str(exc))
 
 
-def _not_found(_: Request[Any, Any, Any], exc: NotFound) -> Response[ErrorBody]:
+def _not_found(_: Request[Any, Any, Any], exc: NotFound) -> Response[Error]:
     return error_response(404, str(exc))
 
 
-def _conflict(_: Request[Any, Any, Any], exc: Conflict) -> Response[ErrorBody]:
+def _conflict(_: Request[Any, Any, Any], exc: Conflict) -> Response[Error]:
     return error_response(409, str(exc))
 
 
-def _unavailable(_: Request[Any, Any, Any], exc: Unavailable) -> Response[ErrorBody]:
+def _unavailable(_: Request[Any, Any, Any], exc: Unavailable) -> Response[Error]:
     log.warning("dependency unavailable: %s", exc)
     return error_response(503, str(exc))
 
@@ -74,20 +87,23 @@ def _wire_name(key: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def _validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[ErrorBody]:
-    # Litestar raises this for path/query parameters; the contract reports those as 422.
+def _validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Error]:
+    # Litestar raises this for path/query parameters (422 in the contract) and for a missing body.
+    items = exc.extra if isinstance(exc.extra, list) else []
+    if any(isinstance(item, dict) and item.get("key") == "data" for item in items):
+        return error_response(400, EMPTY_BODY)
     problems = [
         FieldProblem(
             _wire_name(str(item.get("key") or item.get("source") or "$")), str(item.get("message", "is invalid"))
         )
-        for item in (exc.extra if isinstance(exc.extra, list) else [])
+        for item in items
         if isinstance(item, dict)
     ]
     message = "; ".join(f"{p.field}: {p.message}" for p in problems) or str(exc.detail)
     return error_response(422, message, _fields(problems) if problems else None)
 
 
-def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorBody]:
+def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Error]:
     status = exc.status_code
     message = exc.detail
     if status == 413:
@@ -99,7 +115,7 @@ def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorBody]:
     return error_response(status, message)
 
 
-def _unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
+def _unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[Error]:
     log.exception("unhandled error", exc_info=exc)
     return error_response(HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error.")
 

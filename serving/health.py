@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from anyio import to_thread
 from litestar import MediaType, Response, get
-from litestar.datastructures import State
+from litestar.di import NamedDependency
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from serving.errors import ErrorBody, error_response
+from serving.dependencies import Readiness
+from serving.errors import error_response
 
 
 @get("/health", exclude_from_auth=True, tags=["Operations"], summary="Liveness")
@@ -18,16 +18,13 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/ready", exclude_from_auth=True, tags=["Operations"], summary="Readiness")
-async def ready(state: State) -> Response[Any]:
-    """200 when Kafka, Triton and ClickHouse are reachable; 503 naming what is not."""
-    status: dict[str, bool] = await to_thread.run_sync(state.runtime.readiness)
+@get("/ready", exclude_from_auth=True, tags=["Operations"], summary="Readiness", sync_to_thread=True)
+def ready(readiness: NamedDependency[Readiness]) -> Response[Any]:
+    """200 when Kafka, Triton and ClickHouse are reachable (and the dataflow runs); 503 naming what is not."""
+    status = readiness()
     down = sorted(name for name, ok in status.items() if not ok)
     if down:
-        response: Response[ErrorBody] = error_response(
-            503, f"Not ready: {', '.join(down)} unreachable.", {"checks": status}
-        )
-        return response
+        return error_response(503, f"Not ready: {', '.join(down)} unreachable.", {"checks": status})
     return Response({"status": "ready", "checks": status})
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
-PageParam = Annotated[int, Parameter(query="page", ge=0, default=0, description="Zero-based page index.")]
-PageSizeParam = Annotated[
-    int, Parameter(query="pageSize", ge=1, le=500, default=20, description="Items per page (1..500).")
-]
+PageParam = Annotated[int, QueryParameter(name="page", ge=0, description="Zero-based page index.")]
+PageSizeParam = Annotated[int, QueryParameter(name="pageSize", ge=1, le=500, description="Items per page (1..500).")]
 
 
 class Pagination(msgspec.Struct, rename="camel"):

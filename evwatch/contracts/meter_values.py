@@ -1,22 +1,30 @@
-"""Wire types for sessions and meter values, shared by the HTTP API and the Kafka topic."""
+"""Sessions and meter values on the wire: the /v1 request bodies and the `evwatch.meter-values` messages.
+
+The topic carries two kinds of message, told apart by a `kind` tag (a msgspec tagged union):
+- `BackendReadings`: what charging backends produce, the Create Session body plus `tenantId`.
+  Backends never send a tag, so a message without one is this kind. Its readings are appended.
+- `ApiSessionWrite`: what the API republishes after it stored (and usually analysed) a write,
+  so the station windows see one stream. The pipeline does not store it again.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+import math
+from collections.abc import Sequence
+from datetime import UTC
+from typing import Any, Literal
 
 import msgspec
 
-NonEmptyStr = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
-AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
+from evwatch.contracts.decoding import decode
+from evwatch.contracts.fields import AwareDatetime, Camel, NonEmptyStr
+from evwatch.domain.errors import FieldProblem, InvalidInput
+from evwatch.domain.readings import StoredReading
+from evwatch.domain.units import UnitError, normalise
 
 
-class Camel(msgspec.Struct, rename="camel", kw_only=True, omit_defaults=True, frozen=True):
-    """Base for every wire struct: camelCase names, keyword-only construction."""
-
-
-class MeterValueIn(Camel, frozen=True, kw_only=True):
-    """One reading as sent by a charging backend (OCPP-style)."""
+class MeterValue(Camel, frozen=True, kw_only=True):
+    """One reading (OCPP-style), in requests, messages and answers alike."""
 
     timestamp: AwareDatetime
     value: float
@@ -34,7 +42,7 @@ class CreateSessionRequest(Camel, frozen=True, kw_only=True):
     charging_station_id: NonEmptyStr
     connector_id: str | None = None
     evse_id: str | None = None
-    meter_values: list[MeterValueIn] | None = None
+    meter_values: list[MeterValue] | None = None
     metadata: dict[str, Any] | None = None
     status: str | None = None
 
@@ -42,7 +50,7 @@ class CreateSessionRequest(Camel, frozen=True, kw_only=True):
 class ReplaceSessionRequest(Camel, frozen=True, kw_only=True):
     """Body of `PUT /v1/sessions/{session_id}`."""
 
-    meter_values: list[MeterValueIn]
+    meter_values: list[MeterValue]
     metadata: dict[str, Any] | None = None
     status: str | None = None
 
@@ -50,20 +58,84 @@ class ReplaceSessionRequest(Camel, frozen=True, kw_only=True):
 class UpdateSessionRequest(Camel, frozen=True, kw_only=True):
     """Body of `PATCH /v1/sessions/{session_id}`."""
 
-    meter_values: list[MeterValueIn] | None = None
+    meter_values: list[MeterValue] | None = None
     metadata: dict[str, Any] | None = None
     status: str | None = None
 
 
-class MeterValuesMessage(CreateSessionRequest, frozen=True, kw_only=True):
-    """A message on `evwatch.meter-values`: the Create Session body plus `tenantId`.
+class BackendReadings(CreateSessionRequest, frozen=True, kw_only=True, tag="readings", tag_field="kind"):
+    """A charging backend's message: the Create Session body plus `tenantId`; readings are appended."""
 
-    `op` is set only by evwatch's own API when it republishes what it accepted
-    (`create`, `replace`, `append`); charging backends leave it out and get append semantics.
-    Such messages are already stored (and analysed, unless `analysisPending`).
+    tenant_id: NonEmptyStr
+
+
+class ApiSessionWrite(CreateSessionRequest, frozen=True, kw_only=True, tag="api-write", tag_field="kind"):
+    """A write the API already stored, republished for the station windows.
+
+    `analysis_pending` is set when the API could not reach Triton: the pipeline analyses the session.
     """
 
     tenant_id: NonEmptyStr
-    op: str | None = None
-    # Set by the API when it stored the readings but could not reach Triton: the pipeline analyses them.
-    analysis_pending: bool | None = None
+    op: Literal["create", "replace", "append"]
+    analysis_pending: bool = False
+
+
+MeterValuesMessage = BackendReadings | ApiSessionWrite
+
+
+class _Kind(msgspec.Struct):
+    kind: str | None = None
+
+
+def decode_meter_values_message(raw: bytes) -> MeterValuesMessage:
+    """Decode one `evwatch.meter-values` message; errors name the offending field."""
+    try:
+        kind = msgspec.json.decode(raw, type=_Kind).kind
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        kind = None  # decode() below reports the precise problem
+    if kind == "api-write":
+        return decode(raw, ApiSessionWrite)
+    return decode(raw, BackendReadings)
+
+
+def readings_from_wire(values: Sequence[MeterValue], prefix: str = "meterValues") -> list[StoredReading]:
+    """Validate every reading and convert its unit; raises InvalidInput naming each bad field."""
+    problems: list[FieldProblem] = []
+    out: list[StoredReading] = []
+    for i, mv in enumerate(values):
+        where = f"{prefix}[{i}]"
+        if not math.isfinite(mv.value):
+            problems.append(FieldProblem(f"{where}.value", "must be a finite number"))
+            continue
+        try:
+            measurand, unit, value = normalise(mv.measurand, mv.unit, mv.value)
+        except UnitError as exc:
+            problems.append(FieldProblem(f"{where}.{exc.field}", exc.message))
+            continue
+        out.append(
+            StoredReading(
+                timestamp=mv.timestamp.astimezone(UTC),
+                measurand=measurand,
+                unit=unit,
+                value=value,
+                phase=mv.phase,
+                location=mv.location,
+                reconstructed=bool(mv.reconstructed),
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
+    return out
+
+
+def reading_to_wire(reading: StoredReading) -> MeterValue:
+    """A stored reading as the contract's MeterValue (answers and republished messages)."""
+    return MeterValue(
+        timestamp=reading.timestamp,
+        value=reading.value,
+        measurand=reading.measurand,
+        unit=reading.unit,
+        phase=reading.phase,
+        location=reading.location,
+        reconstructed=reading.reconstructed,
+    )

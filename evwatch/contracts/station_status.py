@@ -8,49 +8,21 @@ has a `status` key and station metadata otherwise. See docs/station-messages.md.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
 from evwatch.contracts.decoding import decode
+from evwatch.contracts.fields import AwareDatetime, Camel, ConnectorId, NonEmptyStr
 from evwatch.domain.errors import FieldProblem, InvalidInput, MalformedInput
-
-NonEmptyStr = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
-AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
-# OCPP 1.6 sends connectorId as an integer, the /v1 API uses strings: accept both, keep strings.
-ConnectorId = NonEmptyStr | Annotated[int, msgspec.Meta(ge=0)]
+from evwatch.domain.ocpp import ConnectorStatus
 
 STATUS_NOTIFICATION = "StatusNotification"
 STATION_METADATA = "StationMetadata"
 
-ConnectorStatus = Literal[
-    "Available",
-    "Preparing",
-    "Charging",
-    "SuspendedEVSE",
-    "SuspendedEV",
-    "Finishing",
-    "Reserved",
-    "Unavailable",
-    "Faulted",
-]
-# Statuses in which the connector cannot serve a driver (the uptime numerator excludes them).
-UNAVAILABLE_STATUSES: frozenset[str] = frozenset({"Unavailable", "Faulted"})
-# Statuses in which a vehicle is plugged in and a session is running.
-SESSION_STATUSES: frozenset[str] = frozenset({"Charging", "SuspendedEVSE", "SuspendedEV"})
 
-
-class StatusNotification(
-    msgspec.Struct,
-    rename="camel",
-    kw_only=True,
-    frozen=True,
-    omit_defaults=True,
-    tag=STATUS_NOTIFICATION,
-    tag_field="type",
-):
+class StatusNotification(Camel, frozen=True, kw_only=True, tag=STATUS_NOTIFICATION, tag_field="type"):
     """A connector changed status. `connectorId` "0" addresses the whole station (OCPP)."""
 
     tenant_id: NonEmptyStr
@@ -68,7 +40,7 @@ class StatusNotification(
         return str(self.connector_id)
 
 
-class ConnectorSpec(msgspec.Struct, rename="camel", kw_only=True, frozen=True, omit_defaults=True):
+class ConnectorSpec(Camel, frozen=True, kw_only=True):
     """One connector of a station as described by its metadata."""
 
     connector_id: ConnectorId
@@ -81,15 +53,7 @@ class ConnectorSpec(msgspec.Struct, rename="camel", kw_only=True, frozen=True, o
         return str(self.connector_id)
 
 
-class StationMetadata(
-    msgspec.Struct,
-    rename="camel",
-    kw_only=True,
-    frozen=True,
-    omit_defaults=True,
-    tag=STATION_METADATA,
-    tag_field="type",
-):
+class StationMetadata(Camel, frozen=True, kw_only=True, tag=STATION_METADATA, tag_field="type"):
     """Facts about a station; a later message replaces the earlier one as a whole."""
 
     tenant_id: NonEmptyStr

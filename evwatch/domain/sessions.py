@@ -1,10 +1,25 @@
-"""Session records and analysis records, as stored and as the API returns them."""
+"""Session records and analysis records, and the rules about session ids and statuses."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from evwatch.domain.errors import FieldProblem, InvalidInput
+
+# A session that names no status is running.
+DEFAULT_STATUS = "active"
+# `/v1/sessions/batch` is a literal path, so a session with this id could never be addressed.
+RESERVED_SESSION_ID = "batch"
+# CSAR-2 needs at least this many readings to say anything about a session.
+MIN_READINGS = 3
+
+
+def check_session_id(session_id: str) -> None:
+    """Refuse ids the API could not address (422 on the API, a dead letter on Kafka)."""
+    if session_id == RESERVED_SESSION_ID:
+        raise InvalidInput([FieldProblem("sessionId", f"`{session_id}` is reserved and cannot be a sessionId")])
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,4 +73,25 @@ class AnalysisRecord:
     reconstructed_soc: tuple[tuple[datetime, float], ...] = field(default=())
 
 
-DEFAULT_STATUS = "active"
+@dataclass(frozen=True, slots=True)
+class SessionFilters:
+    """Filters of `GET /v1/sessions`; None means "no filter"."""
+
+    charging_station_id: str | None = None
+    evse_id: str | None = None
+    is_anomaly: bool | None = None
+    min_score: float | None = None
+    min_confidence: float | None = None
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionListItem:
+    """One row of the session list with its latest analysis (None fields while never analysed)."""
+
+    session: SessionRecord
+    is_anomaly: bool | None
+    anomaly_score: float | None
+    anomaly_count: int | None
+    last_analyzed_at: datetime | None

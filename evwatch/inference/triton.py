@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import tritonclient.grpc as grpcclient
+from numpy.typing import NDArray
 from tritonclient.utils import InferenceServerException
 
 from evwatch.domain.errors import Unavailable
@@ -49,16 +51,16 @@ class TritonModel:
         except Exception:  # noqa: BLE001 - any failure means "not ready"
             return False
 
-    def __call__(self, inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def __call__(self, inputs: Mapping[str, NDArray[Any]]) -> dict[str, NDArray[Any]]:
         """Infer a batch (leading dimension = batch), chunked to the model's max batch size."""
         n = len(next(iter(inputs.values())))
-        parts: list[dict[str, np.ndarray]] = []
+        parts: list[dict[str, NDArray[Any]]] = []
         for start in range(0, n, self.max_batch_size):
             chunk = {k: np.ascontiguousarray(v[start : start + self.max_batch_size]) for k, v in inputs.items()}
             parts.append(self._infer_chunk(chunk))
         return {name: np.concatenate([p[name] for p in parts]) for name in self.output_names}
 
-    def _infer_chunk(self, chunk: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def _infer_chunk(self, chunk: Mapping[str, NDArray[Any]]) -> dict[str, NDArray[Any]]:
         infer_inputs = []
         for name, array in chunk.items():
             item = grpcclient.InferInput(name, list(array.shape), _NP_TO_TRITON[array.dtype])

@@ -30,18 +30,41 @@ class Migration:
         return [s.strip() for s in re.split(r";\s*(?:\n|$)", body) if s.strip()]
 
 
+class MigrationError(ValueError):
+    """The migration files are not a clean numbered sequence."""
+
+
+# Families of 100 versions: 0001-0099 tenants and sessions, 0100-0199 stations, and so on.
+FAMILY_SIZE = 100
+
+
+def check_sequence(versions: list[int]) -> None:
+    """Every family of versions starts at its first number and has no gaps."""
+    families: dict[int, list[int]] = {}
+    for version in sorted(versions):
+        families.setdefault(version // FAMILY_SIZE, []).append(version)
+    for family, members in families.items():
+        first = max(family * FAMILY_SIZE, 1)
+        expected = list(range(first, first + len(members)))
+        if members != expected:
+            missing = sorted(set(range(first, members[-1] + 1)) - set(members))
+            raise MigrationError(
+                f"migration family {first:04d} has gaps: missing {', '.join(f'{v:04d}' for v in missing)}"
+            )
+
+
 def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    """All migration files, ordered by version; refuses duplicate versions."""
+    """All migration files, ordered by version; refuses odd names, duplicate versions and gaps."""
     found: dict[int, Migration] = {}
     for path in sorted(directory.glob("*.sql")):
         match = _NAME.match(path.name)
         if not match:
-            continue
+            raise MigrationError(f"{path.name} is not named NNNN_lower_snake_name.sql")
         version = int(match.group("version"))
         if version in found:
-            msg = f"two migrations share version {version:04d}: {found[version].path.name}, {path.name}"
-            raise ValueError(msg)
+            raise MigrationError(f"two migrations share version {version:04d}: {found[version].path.name}, {path.name}")
         found[version] = Migration(version, match.group("name"), path)
+    check_sequence(list(found))
     return [found[v] for v in sorted(found)]
 
 

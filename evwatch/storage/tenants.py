@@ -15,71 +15,74 @@ def _version() -> int:
     return time.time_ns()
 
 
-def upsert_tenant(client: Client, tenant_id: str, name: str, created_at: datetime) -> None:
-    """Create or rename a tenant."""
-    client.insert(
-        "tenants",
-        [[tenant_id, name, created_at, _version()]],
-        column_names=["tenant_id", "name", "created_at", "version"],
-    )
+class ClickHouseTenantStore:
+    """SQL of the tenant family: tenants and API keys."""
 
+    def __init__(self, client: Client) -> None:
+        self._client = client
 
-def count_api_keys(client: Client) -> int:
-    """Number of API keys across all tenants (0 means a fresh database)."""
-    return scalar(client, "SELECT count() FROM api_keys FINAL")
+    def upsert_tenant(self, tenant_id: str, name: str, created_at: datetime) -> None:
+        """Create or rename a tenant."""
+        self._client.insert(
+            "tenants",
+            [[tenant_id, name, created_at, _version()]],
+            column_names=["tenant_id", "name", "created_at", "version"],
+        )
 
+    def count_api_keys(self) -> int:
+        """Number of API keys across all tenants (0 means a fresh database)."""
+        return scalar(self._client, "SELECT count() FROM api_keys FINAL")
 
-def insert_api_key(
-    client: Client,
-    tenant_id: str,
-    key: NewKey,
-    role: str,
-    description: str | None,
-    created_at: datetime,
-    expires_at: datetime | None,
-) -> None:
-    """Store a new key (hash only)."""
-    client.insert(
-        "api_keys",
-        [
+    def insert_api_key(
+        self,
+        tenant_id: str,
+        key: NewKey,
+        role: str,
+        description: str | None,
+        created_at: datetime,
+        expires_at: datetime | None,
+    ) -> None:
+        """Store a new key (hash only)."""
+        self._client.insert(
+            "api_keys",
             [
-                tenant_id,
-                key.key_id,
-                key.hash,
-                key.prefix,
-                role,
-                description,
-                created_at,
-                expires_at,
-                None,
-                None,
-                _version(),
-            ]
-        ],
-        column_names=[
-            "tenant_id",
-            "key_id",
-            "key_hash",
-            "key_prefix",
-            "role",
-            "description",
-            "created_at",
-            "expires_at",
-            "last_used_at",
-            "revoked_at",
-            "version",
-        ],
-    )
+                [
+                    tenant_id,
+                    key.key_id,
+                    key.hash,
+                    key.prefix,
+                    role,
+                    description,
+                    created_at,
+                    expires_at,
+                    None,
+                    None,
+                    _version(),
+                ]
+            ],
+            column_names=[
+                "tenant_id",
+                "key_id",
+                "key_hash",
+                "key_prefix",
+                "role",
+                "description",
+                "created_at",
+                "expires_at",
+                "last_used_at",
+                "revoked_at",
+                "version",
+            ],
+        )
 
-
-def find_api_key(client: Client, key_hash: str) -> ApiKeyRecord | None:
-    """The key with this hash, whatever its tenant, or None."""
-    rows = client.query(
-        "SELECT tenant_id, key_id, role, expires_at, revoked_at FROM api_keys FINAL "
-        "WHERE key_hash = {h:String} LIMIT 1",
-        parameters={"h": key_hash},
-    ).result_rows
-    if not rows:
-        return None
-    tenant_id, key_id, role, expires_at, revoked_at = rows[0]
-    return ApiKeyRecord(tenant_id, key_id, role, expires_at, revoked_at)
+    def find_api_key(self, key_hash: str) -> ApiKeyRecord | None:
+        """The key with this hash, whatever its tenant, or None."""
+        rows = self._client.query(
+            "SELECT tenant_id, key_id, role, expires_at, revoked_at FROM api_keys FINAL "
+            "WHERE key_hash = {h:String} LIMIT 1",
+            parameters={"h": key_hash},
+        ).result_rows
+        if not rows:
+            return None
+        tenant_id, key_id, role, expires_at, revoked_at = rows[0]
+        return ApiKeyRecord(tenant_id, key_id, role, expires_at, revoked_at)

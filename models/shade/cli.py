@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     from evwatch.domain.categories import STATION_ANOMALY_TYPES
-    from models.shade.runtime import WEIGHTS_DIR
+    from models.shade.metadata import WEIGHTS_DIR
 
     torch.set_num_threads(1)
     parser = argparse.ArgumentParser(prog="evwatch models shade", description="SHADE station-day anomaly model")

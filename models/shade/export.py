@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import torch
-
-from models.shade.runtime import WEIGHTS_DIR, load_network
+from models.shade.metadata import WEIGHTS_DIR
+from models.shade.runtime import load_network
 from models.shade.schema import INPUT_SHAPES, MAX_BATCH_SIZE, MODEL_NAME, OUTPUT_SHAPES
-from models.triton_repository import ModelSpec, write_model
+from models.triton_repository import ModelSpec, save_torchscript, write_model
 
 SPEC = ModelSpec(
     name=MODEL_NAME,
@@ -23,10 +22,7 @@ SPEC = ModelSpec(
 def export_torchscript(dest: Path, weights_dir: Path = WEIGHTS_DIR) -> Path:
     """Script the trained network and save it to `dest`."""
     model, _ = load_network(weights_dir)
-    scripted = torch.jit.script(model)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    scripted.save(str(dest))
-    return dest
+    return save_torchscript(model, dest)
 
 
 def export_shade(dest: Path, weights_dir: Path = WEIGHTS_DIR, instance_kind: str = "KIND_CPU", version: int = 1) -> str:

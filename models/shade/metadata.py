@@ -16,7 +16,8 @@ META_FILE = "shade.json"
 @cache
 def load_meta(weights_dir: Path = WEIGHTS_DIR) -> dict[str, Any]:
     """Parsed `shade.json` of a weights directory."""
-    return json.loads((weights_dir / META_FILE).read_text())  # type: ignore[no-any-return]
+    meta: dict[str, Any] = json.loads((weights_dir / META_FILE).read_text())
+    return meta
 
 
 def threshold(weights_dir: Path = WEIGHTS_DIR) -> float:

@@ -14,8 +14,9 @@ from torch.nn import functional as F
 from models.shade.dataset import Sample, iter_samples, to_arrays
 from models.shade.evaluate import day_metrics
 from models.shade.interpret import interpret
+from models.shade.metadata import WEIGHTS_DIR
 from models.shade.network import ShadeNet, parameter_count
-from models.shade.runtime import WEIGHTS_DIR, TorchShade, save_network
+from models.shade.runtime import TorchShade, save_network
 from models.shade.schema import (
     INPUT_CONNECTORS,
     INPUT_STATION,

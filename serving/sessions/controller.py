@@ -1,33 +1,22 @@
-"""`/v1/sessions` handlers: thin translations between HTTP and the session service."""
+"""`/v1/sessions`: HTTP in, the session service, HTTP out."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from anyio import to_thread
-from litestar import Controller, Request, get, patch, post, put
-from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar import Controller, get, patch, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from evwatch.contracts.meter_values import CreateSessionRequest, ReplaceSessionRequest, UpdateSessionRequest
-from evwatch.session_service import SessionService
-from evwatch.storage import sessions as store
+from evwatch.domain.sessions import SessionFilters
 from serving.auth import Caller
-from serving.body import json_body
-from serving.pagination import PageParam, PageSizeParam, Pagination
-from serving.sessions.schemas import (
-    ListSessionsResponse,
-    SessionAnalysis,
-    SessionDetail,
-    session_analysis,
-    session_detail,
-    session_summary,
-)
-
-
-def _service(state: State) -> SessionService:
-    return state.runtime.sessions  # type: ignore[no-any-return]
+from serving.errors import ERROR_RESPONSES
+from serving.json_body import JsonBody
+from serving.pagination import PageParam, PageSizeParam
+from serving.sessions.schemas import ListSessionsResponse, SessionAnalysis, SessionDetail
+from serving.sessions.service import SessionService
 
 
 class SessionController(Controller):
@@ -36,54 +25,93 @@ class SessionController(Controller):
     path = "/v1/sessions"
     tags = ["Sessions"]
 
-    @get("/", operation_id="list_sessions", summary="List Sessions")
-    async def list_sessions(
+    @get("/", operation_id="list_sessions", summary="List Sessions", sync_to_thread=True, responses=ERROR_RESPONSES)
+    def list_sessions(
         self,
-        caller: Caller,
-        state: State,
+        caller: NamedDependency[Caller],
+        sessions: NamedDependency[SessionService],
         page: PageParam = 0,
         page_size: PageSizeParam = 20,
-        charging_station_id: Annotated[str | None, Parameter(query="chargingStationId")] = None,
-        evse_id: Annotated[str | None, Parameter(query="evseId")] = None,
-        is_anomaly: Annotated[bool | None, Parameter(query="isAnomaly")] = None,
-        min_score: Annotated[float | None, Parameter(query="minScore")] = None,
-        min_confidence: Annotated[float | None, Parameter(query="minConfidence")] = None,
-        date_from: Annotated[datetime | None, Parameter(query="dateFrom")] = None,
-        date_to: Annotated[datetime | None, Parameter(query="dateTo")] = None,
+        charging_station_id: Annotated[str | None, QueryParameter(name="chargingStationId")] = None,
+        evse_id: Annotated[str | None, QueryParameter(name="evseId")] = None,
+        is_anomaly: Annotated[bool | None, QueryParameter(name="isAnomaly")] = None,
+        min_score: Annotated[float | None, QueryParameter(name="minScore")] = None,
+        min_confidence: Annotated[float | None, QueryParameter(name="minConfidence")] = None,
+        date_from: Annotated[datetime | None, QueryParameter(name="dateFrom")] = None,
+        date_to: Annotated[datetime | None, QueryParameter(name="dateTo")] = None,
     ) -> ListSessionsResponse:
         """Page through the tenant's sessions, newest first, with their latest analysis."""
-        filters = store.SessionFilters(
+        filters = SessionFilters(
             charging_station_id, evse_id, is_anomaly, min_score, min_confidence, date_from, date_to
         )
-        items, total = await to_thread.run_sync(
-            store.list_sessions, _service(state).client, caller.tenant_id, filters, page, page_size
-        )
-        return ListSessionsResponse([session_summary(i) for i in items], Pagination(total, page, page_size))
+        return sessions.list_sessions(caller.tenant_id, filters, page, page_size)
 
-    @post("/", operation_id="create_session", summary="Create Session", status_code=200)
-    async def create_session(self, caller: Caller, state: State, request: Request[Any, Any, Any]) -> SessionAnalysis:
+    @post(
+        "/",
+        operation_id="create_session",
+        summary="Create Session",
+        status_code=200,
+        dto=JsonBody[CreateSessionRequest],
+        return_dto=None,
+        sync_to_thread=True,
+        responses=ERROR_RESPONSES,
+    )
+    def create_session(
+        self,
+        caller: NamedDependency[Caller],
+        sessions: NamedDependency[SessionService],
+        data: JSONBody[CreateSessionRequest],
+    ) -> SessionAnalysis:
         """Create a session; with 3+ meter values the CSAR-2 analysis is in the answer."""
-        body = await json_body(request, CreateSessionRequest)
-        view = await to_thread.run_sync(_service(state).create, caller.tenant_id, body)
-        return session_analysis(view)
+        return sessions.create(caller.tenant_id, data)
 
-    @get("/{session_id:str}", operation_id="get_session_detail", summary="Get Session Detail")
-    async def get_session(self, caller: Caller, state: State, session_id: str) -> SessionDetail:
+    @get(
+        "/{session_id:str}",
+        operation_id="get_session_detail",
+        summary="Get Session Detail",
+        sync_to_thread=True,
+        responses=ERROR_RESPONSES,
+    )
+    def get_session(
+        self, caller: NamedDependency[Caller], sessions: NamedDependency[SessionService], session_id: FromPath[str]
+    ) -> SessionDetail:
         """The session, its meter values (reconstructed SoC flagged) and its latest analysis."""
-        return session_detail(await to_thread.run_sync(_service(state).detail, caller.tenant_id, session_id))
+        return sessions.detail(caller.tenant_id, session_id)
 
-    @put("/{session_id:str}", operation_id="replace_session", summary="Replace Session")
-    async def replace_session(
-        self, caller: Caller, state: State, session_id: str, request: Request[Any, Any, Any]
+    @put(
+        "/{session_id:str}",
+        operation_id="replace_session",
+        summary="Replace Session",
+        dto=JsonBody[ReplaceSessionRequest],
+        return_dto=None,
+        sync_to_thread=True,
+        responses=ERROR_RESPONSES,
+    )
+    def replace_session(
+        self,
+        caller: NamedDependency[Caller],
+        sessions: NamedDependency[SessionService],
+        session_id: FromPath[str],
+        data: JSONBody[ReplaceSessionRequest],
     ) -> SessionAnalysis:
         """Replace every meter value; 3+ after the swap triggers CSAR-2."""
-        body = await json_body(request, ReplaceSessionRequest)
-        return session_analysis(await to_thread.run_sync(_service(state).replace, caller.tenant_id, session_id, body))
+        return sessions.replace(caller.tenant_id, session_id, data)
 
-    @patch("/{session_id:str}", operation_id="update_session", summary="Update Session")
-    async def update_session(
-        self, caller: Caller, state: State, session_id: str, request: Request[Any, Any, Any]
+    @patch(
+        "/{session_id:str}",
+        operation_id="update_session",
+        summary="Update Session",
+        dto=JsonBody[UpdateSessionRequest],
+        return_dto=None,
+        sync_to_thread=True,
+        responses=ERROR_RESPONSES,
+    )
+    def update_session(
+        self,
+        caller: NamedDependency[Caller],
+        sessions: NamedDependency[SessionService],
+        session_id: FromPath[str],
+        data: JSONBody[UpdateSessionRequest],
     ) -> SessionAnalysis:
         """Append meter values; an empty list changes nothing and runs no inference."""
-        body = await json_body(request, UpdateSessionRequest)
-        return session_analysis(await to_thread.run_sync(_service(state).append, caller.tenant_id, session_id, body))
+        return sessions.append(caller.tenant_id, session_id, data)

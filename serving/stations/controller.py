@@ -1,15 +1,14 @@
-"""`/v1/stations` handlers: thin translations between HTTP and the station views."""
+"""`/v1/stations`: HTTP in, the station service, HTTP out."""
 
 from __future__ import annotations
 
-from anyio import to_thread
-from clickhouse_connect.driver.client import Client
 from litestar import Controller, get
-from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 
 from serving.auth import Caller
+from serving.errors import ERROR_RESPONSES
 from serving.pagination import PageParam, PageSizeParam
-from serving.stations import views
 from serving.stations.schemas import (
     ListStationAnomaliesResponse,
     ListStationsResponse,
@@ -20,10 +19,7 @@ from serving.stations.schemas import (
     StationIdLookupResponse,
     StationInference,
 )
-
-
-def _client(state: State) -> Client:
-    return state.runtime.client  # type: ignore[no-any-return]
+from serving.stations.service import StationService
 
 
 class StationController(Controller):
@@ -32,60 +28,125 @@ class StationController(Controller):
     path = "/v1/stations"
     tags = ["Stations"]
 
-    @get("/", operation_id="list_stations", summary="List Stations")
-    async def list_stations(
-        self, caller: Caller, state: State, page: PageParam = 0, page_size: PageSizeParam = 20
+    @get("/", operation_id="list_stations", summary="List Stations", sync_to_thread=True, responses=ERROR_RESPONSES)
+    def list_stations(
+        self,
+        caller: NamedDependency[Caller],
+        stations: NamedDependency[StationService],
+        page: PageParam = 0,
+        page_size: PageSizeParam = 20,
     ) -> ListStationsResponse:
         """Stations with aggregated anomaly statistics (view refreshed every 60 s), by id."""
-        return await to_thread.run_sync(views.list_stations, _client(state), caller.tenant_id, page, page_size)
+        return stations.list_stations(caller.tenant_id, page, page_size)
 
     # Declared before the templated routes: `lookup` is never a station id.
-    @get("/lookup", operation_id="lookup_station_ids", summary="Lookup Station Ids")
-    async def lookup_station_ids(self, caller: Caller, state: State) -> StationIdLookupResponse:
+    @get(
+        "/lookup",
+        operation_id="lookup_station_ids",
+        summary="Lookup Station Ids",
+        sync_to_thread=True,
+        responses=ERROR_RESPONSES,
+    )
+    def lookup_station_ids(
+        self, caller: NamedDependency[Caller], stations: NamedDependency[StationService]
+    ) -> StationIdLookupResponse:
         """Distinct station ids from the base table (no refresh lag), ascending."""
-        return await to_thread.run_sync(views.lookup, _client(state), caller.tenant_id)
-
-    @get("/{charging_station_id:str}", operation_id="get_station_detail", summary="Get Station Detail")
-    async def get_station_detail(self, caller: Caller, state: State, charging_station_id: str) -> StationDetail:
-        """Connectors, anomaly statistics and metadata of one station."""
-        return await to_thread.run_sync(views.detail, _client(state), caller.tenant_id, charging_station_id)
+        return stations.lookup(caller.tenant_id)
 
     @get(
-        "/{charging_station_id:str}/anomalies", operation_id="list_station_anomalies", summary="List Station Anomalies"
+        "/{charging_station_id:str}",
+        operation_id="get_station_detail",
+        summary="Get Station Detail",
+        sync_to_thread=True,
+        responses=ERROR_RESPONSES,
     )
-    async def list_station_anomalies(
+    def get_station_detail(
         self,
-        caller: Caller,
-        state: State,
-        charging_station_id: str,
+        caller: NamedDependency[Caller],
+        stations: NamedDependency[StationService],
+        charging_station_id: FromPath[str],
+    ) -> StationDetail:
+        """Connectors, anomaly statistics and metadata of one station."""
+        return stations.detail(caller.tenant_id, charging_station_id)
+
+    @get(
+        "/{charging_station_id:str}/anomalies",
+        operation_id="list_station_anomalies",
+        summary="List Station Anomalies",
+        sync_to_thread=True,
+        responses=ERROR_RESPONSES,
+    )
+    def list_station_anomalies(
+        self,
+        caller: NamedDependency[Caller],
+        stations: NamedDependency[StationService],
+        charging_station_id: FromPath[str],
         page: PageParam = 0,
         page_size: PageSizeParam = 20,
     ) -> ListStationAnomaliesResponse:
         """SHADE results of the station, newest first, including non-anomalous ones."""
-        return await to_thread.run_sync(
-            views.anomalies, _client(state), caller.tenant_id, charging_station_id, page, page_size
-        )
+        return stations.anomalies(caller.tenant_id, charging_station_id, page, page_size)
 
     @get(
-        "/{charging_station_id:str}/connectors", operation_id="get_station_connectors", summary="Get Station Connectors"
+        "/{charging_station_id:str}/connectors",
+        operation_id="get_station_connectors",
+        summary="Get Station Connectors",
+        sync_to_thread=True,
+        responses=ERROR_RESPONSES,
     )
-    async def get_station_connectors(
-        self, caller: Caller, state: State, charging_station_id: str
+    def get_station_connectors(
+        self,
+        caller: NamedDependency[Caller],
+        stations: NamedDependency[StationService],
+        charging_station_id: FromPath[str],
     ) -> StationConnectorsResponse:
         """Connectors with anomalous sessions per category (not paginated)."""
-        return await to_thread.run_sync(views.connectors, _client(state), caller.tenant_id, charging_station_id)
+        return stations.connectors(caller.tenant_id, charging_station_id)
 
-    @get("/{charging_station_id:str}/energy", operation_id="get_station_energy", summary="Get Station Energy")
-    async def get_station_energy(self, caller: Caller, state: State, charging_station_id: str) -> StationEnergyResponse:
+    @get(
+        "/{charging_station_id:str}/energy",
+        operation_id="get_station_energy",
+        summary="Get Station Energy",
+        sync_to_thread=True,
+        responses=ERROR_RESPONSES,
+    )
+    def get_station_energy(
+        self,
+        caller: NamedDependency[Caller],
+        stations: NamedDependency[StationService],
+        charging_station_id: FromPath[str],
+    ) -> StationEnergyResponse:
         """Hourly kWh per connector and for the station over the 7 days up to its latest data."""
-        return await to_thread.run_sync(views.energy, _client(state), caller.tenant_id, charging_station_id)
+        return stations.energy(caller.tenant_id, charging_station_id)
 
-    @get("/{charging_station_id:str}/inference", operation_id="get_station_inference", summary="Get Station Inference")
-    async def get_station_inference(self, caller: Caller, state: State, charging_station_id: str) -> StationInference:
+    @get(
+        "/{charging_station_id:str}/inference",
+        operation_id="get_station_inference",
+        summary="Get Station Inference",
+        sync_to_thread=True,
+        responses=ERROR_RESPONSES,
+    )
+    def get_station_inference(
+        self,
+        caller: NamedDependency[Caller],
+        stations: NamedDependency[StationService],
+        charging_station_id: FromPath[str],
+    ) -> StationInference:
         """The latest SHADE result; 404 while the station has none."""
-        return await to_thread.run_sync(views.inference, _client(state), caller.tenant_id, charging_station_id)
+        return stations.inference(caller.tenant_id, charging_station_id)
 
-    @get("/{charging_station_id:str}/shade-overview", operation_id="get_shade_overview", summary="Get Shade Overview")
-    async def get_shade_overview(self, caller: Caller, state: State, charging_station_id: str) -> ShadeOverview:
+    @get(
+        "/{charging_station_id:str}/shade-overview",
+        operation_id="get_shade_overview",
+        summary="Get Shade Overview",
+        sync_to_thread=True,
+        responses=ERROR_RESPONSES,
+    )
+    def get_shade_overview(
+        self,
+        caller: NamedDependency[Caller],
+        stations: NamedDependency[StationService],
+        charging_station_id: FromPath[str],
+    ) -> ShadeOverview:
         """Cumulative energy of the latest scored station-day with SHADE's markers; 404 without a result."""
-        return await to_thread.run_sync(views.shade_overview, _client(state), caller.tenant_id, charging_station_id)
+        return stations.shade_overview(caller.tenant_id, charging_station_id)

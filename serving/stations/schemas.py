@@ -16,9 +16,9 @@ class StationSummary(msgspec.Struct, rename="camel", kw_only=True):
     id: str
     ocpp_charging_station_id: str
     charging_station_id: str
-    ai_score: float | None
     total_anomalies: int
-    last_anomaly_date: datetime | None
+    ai_score: float | None = None
+    last_anomaly_date: datetime | None = None
 
 
 class ListStationsResponse(msgspec.Struct, rename="camel"):
@@ -49,7 +49,7 @@ class StationDetail(msgspec.Struct, rename="camel", kw_only=True):
     connectors: list[ConnectorStats]
     total_sessions: int
     anomalous_sessions: int
-    metadata: dict[str, Any] | None
+    metadata: dict[str, Any] | None = None
 
 
 class StationInferenceRecord(msgspec.Struct, rename="camel", kw_only=True):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from anyio import to_thread
 from litestar import Controller, get
-from litestar.datastructures import State
+from litestar.di import NamedDependency
 
-from evwatch.domain.meter_values import utc_now
-from evwatch.statistics_service import tenant_statistics
 from serving.auth import Caller
+from serving.errors import ERROR_RESPONSES
 from serving.statistics.schemas import Statistics
+from serving.statistics.service import StatisticsService
 
 
 class StatisticsController(Controller):
@@ -18,13 +17,15 @@ class StatisticsController(Controller):
     path = "/v1/statistics"
     tags = ["Statistics"]
 
-    @get("/", operation_id="get_statistics", summary="Get Statistics")
-    async def get_statistics(self, caller: Caller, state: State) -> Statistics:
+    @get("/", operation_id="get_statistics", summary="Get Statistics", sync_to_thread=True, responses=ERROR_RESPONSES)
+    def get_statistics(
+        self, caller: NamedDependency[Caller], statistics: NamedDependency[StatisticsService]
+    ) -> Statistics:
         """Counts, uptime over 30 days and its delta, revenue, revenue at risk and leak estimate.
 
-        Formulas: `evwatch/statistics.py` (revenue = tariff x session energy; at risk = revenue of
-        sessions with billing-relevant anomalies; leak = tariff x unmetered or lost kWh; uptime =
-        available connector-time / observed connector-time; active = occurred in the last 7 days).
+        Formulas: `evwatch/domain/billing.py` (revenue = tariff x session energy; at risk = revenue of
+        sessions with billing-relevant anomalies; leak = tariff x unmetered or lost kWh) and
+        `evwatch/domain/uptime.py` (available connector-time / observed connector-time); active =
+        occurred in the last 7 days.
         """
-        figures = await to_thread.run_sync(tenant_statistics, state.runtime.client, caller.tenant_id, utc_now())
-        return Statistics(**{f: getattr(figures, f) for f in Statistics.__struct_fields__})
+        return statistics.statistics(caller.tenant_id)

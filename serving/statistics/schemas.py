@@ -6,7 +6,7 @@ import msgspec
 
 
 class Statistics(msgspec.Struct, rename="camel", kw_only=True):
-    """Tenant-wide figures (formulas: evwatch/statistics.py)."""
+    """Tenant-wide figures (formulas: evwatch/domain/billing.py and uptime.py)."""
 
     active_anomalies_count: int
     sessions_with_anomalies_count: int

@@ -14,12 +14,12 @@ from typing import Any
 import httpx
 import pytest
 
-from evwatch.services.ports import free_port
-from tests.conftest_services import process_group_members
+from devstack.ports import free_port
+from tests.plugins.services import process_group_members
 from tests.support.kafka import produce, wait_for
 from tests.support.sessions import readings, session_body
 
-pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.triton, pytest.mark.clickhouse]
 
 
 def _descendants(pid: int) -> set[int]:
@@ -52,14 +52,14 @@ def test_run_serves_the_api_and_the_stream_then_stops_cleanly(tmp_path: Path) ->
         "EVWATCH_TRITON_HTTP_PORT": str(free_port()),
         "EVWATCH_PIPELINE_DEBOUNCE_S": "0.5",
     }
-    log = (tmp_path / "run.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "evwatch.cli", "run"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    with (tmp_path / "run.log").open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "entrypoints.cli", "run"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{api_port}"
     try:
 

@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
-from evwatch.storage import stations as store
+from evwatch.storage.stations import ClickHouseStationStore
 from models.shade.simulator import StationSpec
+from tests.plugins.services import create_tenant
 from tests.support.kafka import consume_all, produce, wait_for
 from tests.support.stations import StationScenario, build_scenario, closing_reading
 
-pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.triton, pytest.mark.clickhouse]
 
 N_DAYS = 12
 DROP_DAY, OUTAGE_DAY = 10, 11
@@ -101,29 +102,14 @@ def scenario(runtime: Any, api: Any, new_tenant_module: Any) -> tuple[Any, Stati
         return resp.status_code == 200 and resp.json()["pagination"]["totalCount"] >= expected_sessions
 
     wait_for(stored_sessions, timeout_s=300, interval_s=2.0)
-    store.refresh_station_views(runtime.client)
+    ClickHouseStationStore(runtime.client).refresh_station_views()
     return tenant, a, b
 
 
 @pytest.fixture(scope="module")
 def new_tenant_module(runtime: Any) -> Any:
     """A tenant factory usable from module-scoped fixtures."""
-    import uuid
-
-    from evwatch.domain.api_keys import generate_key
-    from evwatch.domain.meter_values import utc_now
-    from evwatch.storage import tenants
-    from tests.conftest import Tenant
-
-    def make() -> Tenant:
-        tenant_id = f"t-{uuid.uuid4().hex[:10]}"
-        key = generate_key()
-        now = utc_now()
-        tenants.upsert_tenant(runtime.client, tenant_id, tenant_id, now)
-        tenants.insert_api_key(runtime.client, tenant_id, key, "admin", "test", now, None)
-        return Tenant(tenant_id, key.plain)
-
-    return make
+    return lambda: create_tenant(runtime)
 
 
 def _day(sc: StationScenario, k: int) -> str:

@@ -8,14 +8,16 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import msgspec
-from confluent_kafka import Consumer, Message, Producer
+from confluent_kafka import Consumer, Message
+
+from evwatch.kafka import producer as kafka_producer
 
 T = TypeVar("T")
 
 
 def produce(bootstrap: str, topic: str, values: list[bytes | dict[str, Any]], key: bytes | None = None) -> None:
     """Produce raw bytes or JSON-encoded dicts and wait for delivery."""
-    producer = Producer({"bootstrap.servers": bootstrap})
+    producer = kafka_producer(bootstrap)
     for value in values:
         payload = value if isinstance(value, bytes) else msgspec.json.encode(value)
         producer.produce(topic, payload, key=key)

@@ -8,23 +8,24 @@ import numpy as np
 import pytest
 
 from evwatch.domain.categories import CATEGORIES
+from evwatch.inference.models import csar2_model
 from models.csar2.io import OUTPUTS
 from models.csar2.postprocess import interpret
 from models.csar2.preprocess import prepare
 from models.csar2.runtime import TorchCsar2
 from models.simulator import simulate_session
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.triton
 
 
-def test_csar2_triton_and_torch_give_the_same_outputs(runtime: Any) -> None:
+def test_csar2_triton_and_torch_give_the_same_outputs(tritonserver: Any) -> None:
     sims = [
         simulate_session(seed, CATEGORIES[seed % len(CATEGORIES)] if seed % 2 else None) for seed in range(900, 916)
     ]
     prepared = [prepare(s.readings, s.context) for s in sims]
     batch = {name: np.stack([p.inputs[name] for p in prepared]) for name in prepared[0].inputs}
 
-    served = runtime.csar2(batch)
+    served = csar2_model(tritonserver.settings)(batch)
     local = TorchCsar2.load().infer(batch)
 
     assert set(served) == set(OUTPUTS)

@@ -8,14 +8,14 @@ from typing import Any
 import msgspec
 import pytest
 
+from entrypoints.runtime import pipeline_thread
 from evwatch.config import KafkaSettings, Settings, Topics
-from evwatch.services.kafka_broker import ensure_topics
-from evwatch.session_service import SessionService
+from evwatch.kafka import ensure_topics
 from pipeline.runner import PipelineThread
 from tests.support.kafka import consume_all, produce, wait_for
 from tests.support.sessions import readings
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.kafka, pytest.mark.triton, pytest.mark.clickhouse]
 
 
 def test_restart_resumes_where_it_stopped(runtime: Any, api: Any, tenant: Any, tmp_path: Any) -> None:
@@ -27,7 +27,7 @@ def test_restart_resumes_where_it_stopped(runtime: Any, api: Any, tenant: Any, t
     settings = msgspec.structs.replace(base, kafka=kafka, var_dir=tmp_path)
 
     def pipeline() -> PipelineThread:
-        thread = PipelineThread(settings, SessionService(runtime.client, runtime.csar2, None))
+        thread = pipeline_thread(settings, runtime.csar2)
         thread.start()
         return thread
 

@@ -11,7 +11,7 @@ import pytest
 from tests.support.kafka import consume_all, produce, wait_for
 from tests.support.sessions import readings
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.kafka, pytest.mark.triton, pytest.mark.clickhouse]
 
 
 def message(tenant_id: str, session_id: str, values: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:

@@ -1,0 +1,136 @@
+"""`evwatch` command line: run the whole stack, serve, migrate, and the model commands."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from contextlib import ExitStack
+from pathlib import Path
+
+from evwatch.config import Settings, load_settings
+
+log = logging.getLogger("evwatch")
+
+
+def _granian_command(settings: Settings) -> list[str]:
+    granian = Path(sys.executable).with_name("granian")
+    # One worker: chDB lets a single process open its data path, and the worker also hosts the dataflow.
+    flags = [
+        "--interface",
+        "asgi",
+        "--factory",
+        "--workers",
+        "1",
+        "--runtime-threads",
+        "2",
+        "--no-ws",
+        "--log-level",
+        "warning",
+    ]
+    address = ["--host", settings.api.host, "--port", str(settings.api.port)]
+    return [str(granian), *flags, *address, "entrypoints.asgi:create_app"]
+
+
+def _start_dependencies(settings: Settings, stack: ExitStack) -> None:
+    """Broker and tritonserver as children (or checks on external ones), model repository exported."""
+    from devstack.kafka_broker import KafkaBroker
+    from devstack.tritonserver import TritonServer, wait_ready
+    from evwatch.kafka import ensure_topics
+    from models.repository import export_repository
+
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    if settings.kafka.start_local:
+        print(f"evwatch: starting Kafka on {settings.kafka.bootstrap_servers} ...", flush=True)
+        stack.enter_context(KafkaBroker(settings.kafka, settings.var_dir / "kafka"))
+    else:
+        ensure_topics(settings.kafka.bootstrap_servers, list(settings.kafka.topics.all()), settings.kafka.partitions)
+    models = export_repository(settings.model_repository)
+    if settings.triton.start_local:
+        print(
+            f"evwatch: starting tritonserver (gRPC {settings.triton.grpc_url}) with {', '.join(models)} ...", flush=True
+        )
+        stack.enter_context(TritonServer(settings.triton, settings.model_repository, settings.var_dir / "triton"))
+    else:
+        wait_ready(settings.triton, models)
+
+
+def run(settings: Settings) -> int:
+    """The whole stack on the embedded default; Ctrl-C stops every child."""
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    with ExitStack() as stack:
+        _start_dependencies(settings, stack)
+        if stop.is_set():
+            return 130
+        print(f"evwatch: API on http://{settings.api.host}:{settings.api.port} (docs at /schema)", flush=True)
+        api = subprocess.Popen(_granian_command(settings), start_new_session=True, env=os.environ.copy())
+        stack.callback(_stop_child, api)
+        while not stop.is_set() and api.poll() is None:
+            stop.wait(0.5)
+        print("evwatch: stopping ...", flush=True)
+        return 0 if stop.is_set() else (api.returncode or 1)
+
+
+def _stop_child(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def serve(settings: Settings) -> int:
+    """Only the API (and the in-process dataflow) against already running dependencies."""
+    return subprocess.call(_granian_command(settings))
+
+
+def migrate_cmd(settings: Settings, dry_run: bool) -> int:
+    """Apply pending ClickHouse migrations."""
+    from evwatch.storage.clickhouse import connect
+    from evwatch.storage.migrations import migrate
+
+    applied = migrate(connect(settings), dry_run=dry_run)
+    verb = "would apply" if dry_run else "applied"
+    print(f"{verb} {len(applied)} migration(s): " + ", ".join(f"{m.version:04d}_{m.name}" for m in applied))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `evwatch` command."""
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="evwatch", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start Kafka, tritonserver and the API + dataflow (embedded default)")
+    sub.add_parser("serve", help="start the API + dataflow against running Kafka/Triton/ClickHouse")
+    db = sub.add_parser("db", help="database commands")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    mig = db_sub.add_parser("migrate", help="apply pending migrations")
+    mig.add_argument("--dry-run", action="store_true", help="print the SQL instead of running it")
+    sub.add_parser("models", help="simulate | train | evaluate | export (see `evwatch models -h`)", add_help=False)
+    args, rest = parser.parse_known_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "models":
+        from models.cli import main as models_main
+
+        return models_main(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    settings = load_settings()
+    if args.command == "run":
+        return run(settings)
+    if args.command == "serve":
+        return serve(settings)
+    return migrate_cmd(settings, args.dry_run)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

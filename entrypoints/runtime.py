@@ -1,0 +1,140 @@
+"""Wiring: the clients one evwatch process holds open, and the services built on them."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bytewax.dataflow import Dataflow
+from clickhouse_connect.driver.client import Client
+
+from entrypoints.bootstrap import bootstrap
+from evwatch.analysis import SessionAnalyser
+from evwatch.clock import wall_clock
+from evwatch.config import Settings
+from evwatch.inference.models import csar2_model, shade_model
+from evwatch.inference.triton import TritonModel
+from evwatch.kafka import MeterValuesPublisher, is_reachable
+from evwatch.storage.clickhouse import connect, ping
+from evwatch.storage.migrations import migrate
+from evwatch.storage.sessions import ClickHouseSessionStore
+from evwatch.storage.stations import ClickHouseStationStore
+from evwatch.storage.statistics import ClickHouseStatisticsFacts
+from evwatch.storage.tenants import ClickHouseTenantStore
+from models.shade.metadata import threshold
+from pipeline.flow import build_flow
+from pipeline.io import kafka_io
+from pipeline.runner import PipelineThread
+from pipeline.sessions.ingest import SessionIngest
+from pipeline.sessions.steps import SessionDeps
+from pipeline.stations.processor import StationWindowConfig
+from pipeline.stations.steps import StationDeps
+from serving.auth import KeyCache
+from serving.dependencies import ApiServices
+from serving.sessions.service import SessionService
+from serving.stations.service import StationService
+from serving.statistics.service import StatisticsService
+
+log = logging.getLogger("evwatch.runtime")
+
+
+def dataflow(settings: Settings, client: Client, csar2: TritonModel, stop: threading.Event) -> Dataflow:
+    """The dataflow over Kafka, writing through `client` (its own handle on the store)."""
+    sessions = ClickHouseSessionStore(client)
+    analyse = settings.pipeline.analysis_enabled
+    return build_flow(
+        kafka_io(settings.kafka, settings.pipeline.batch_size, stop),
+        SessionDeps(
+            ingest=SessionIngest(sessions),
+            analyser=SessionAnalyser(sessions, csar2) if analyse else None,
+            debounce=timedelta(seconds=settings.pipeline.analysis_debounce_s),
+            stop=stop,
+        ),
+        StationDeps(
+            store=ClickHouseStationStore(client),
+            infer=shade_model(settings.triton),
+            threshold=threshold(),
+            windows=StationWindowConfig.from_settings(settings.pipeline),
+            clock=wall_clock,
+            stop=stop,
+        ),
+    )
+
+
+def pipeline_thread(settings: Settings, csar2: TritonModel) -> PipelineThread:
+    """The dataflow on a background thread with recovery under `var/`."""
+    # Its own handle on the store, so its writes don't queue behind API reads.
+    client = connect(settings)
+    return PipelineThread(
+        lambda stop: dataflow(settings, client, csar2, stop),
+        settings.recovery_dir,
+        timedelta(seconds=settings.pipeline.snapshot_interval_s),
+    )
+
+
+@dataclass
+class Runtime:
+    """Everything one evwatch process holds open."""
+
+    settings: Settings
+    client: Client
+    csar2: TritonModel
+    publisher: MeterValuesPublisher
+    pipeline: PipelineThread | None = None
+
+    @classmethod
+    def open(cls, settings: Settings, *, start_pipeline: bool | None = None) -> Runtime:
+        """Connect, migrate, bootstrap, and start the dataflow when configured."""
+        client = connect(settings)
+        migrate(client)
+        bootstrap(ClickHouseTenantStore(client), settings.var_dir)
+        csar2 = csar2_model(settings.triton)
+        runtime = cls(settings, client, csar2, MeterValuesPublisher(settings.kafka))
+        if settings.pipeline.enabled if start_pipeline is None else start_pipeline:
+            runtime.pipeline = pipeline_thread(settings, csar2)
+            runtime.pipeline.start()
+        return runtime
+
+    def api_services(self) -> ApiServices:
+        """The services the API calls, over this runtime's clients."""
+        sessions = ClickHouseSessionStore(self.client)
+        stations = ClickHouseStationStore(self.client)
+        return ApiServices(
+            sessions=SessionService(sessions, SessionAnalyser(sessions, self.csar2), self.publisher),
+            stations=StationService(stations),
+            statistics=StatisticsService(ClickHouseStatisticsFacts(self.client), stations),
+            keys=KeyCache(ClickHouseTenantStore(self.client)),
+            readiness=self.readiness,
+        )
+
+    def readiness(self) -> dict[str, bool]:
+        """Reachability of every dependency (and the dataflow, when it runs)."""
+        status = {
+            "kafka": is_reachable(self.settings.kafka.bootstrap_servers),
+            "triton": self.csar2.ready(),
+            "clickhouse": ping(self.client),
+        }
+        if self.pipeline is not None:
+            status["pipeline"] = self.pipeline.alive
+        return status
+
+    def close(self) -> None:
+        """Stop the dataflow, flush the producer, close the store."""
+        if self.pipeline is not None:
+            self.pipeline.stop()
+        self.publisher.close()
+        self.client.close()
+
+
+@contextmanager
+def open_api_services(settings: Settings) -> Iterator[ApiServices]:
+    """A runtime for the lifetime of the API process."""
+    runtime = Runtime.open(settings)
+    try:
+        yield runtime.api_services()
+    finally:
+        runtime.close()

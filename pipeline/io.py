@@ -1,0 +1,28 @@
+"""The dataflow's Kafka sources and sinks, from settings."""
+
+from __future__ import annotations
+
+import threading
+
+from bytewax.connectors.kafka import KafkaSink, KafkaSource
+from confluent_kafka import OFFSET_BEGINNING
+
+from evwatch.config import KafkaSettings
+from pipeline.flow import FlowIO
+from pipeline.kafka_source import StoppableKafkaSource
+
+
+def kafka_io(kafka: KafkaSettings, batch_size: int, stop: threading.Event) -> FlowIO:
+    """Read the meter-values and station-status topics from the beginning (offsets live in recovery)."""
+    brokers = [kafka.bootstrap_servers]
+
+    def source(topic: str) -> StoppableKafkaSource:
+        inner = KafkaSource(brokers, [topic], tail=True, starting_offset=OFFSET_BEGINNING, batch_size=batch_size)
+        return StoppableKafkaSource(inner, stop)
+
+    return FlowIO(
+        meter_values=source(kafka.topics.meter_values),
+        station_status=source(kafka.topics.station_status),
+        dead_letters=KafkaSink(brokers, kafka.topics.dead_letter),
+        events=KafkaSink(brokers, kafka.topics.events),
+    )

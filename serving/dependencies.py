@@ -1,0 +1,70 @@
+"""What the API needs from the composition root, and the typed providers that hand it to handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from litestar.di import Provide
+
+from serving.auth import KeyCache
+from serving.sessions.service import SessionService
+from serving.stations.service import StationService
+from serving.statistics.service import StatisticsService
+
+# Reachability of every dependency by name ("kafka", "triton", "clickhouse", "pipeline").
+Readiness = Callable[[], dict[str, bool]]
+
+
+@dataclass(frozen=True)
+class ApiServices:
+    """Everything the handlers call; built by `entrypoints` from settings."""
+
+    sessions: SessionService
+    stations: StationService
+    statistics: StatisticsService
+    keys: KeyCache
+    readiness: Readiness
+
+
+class ServiceSlot:
+    """Holds the services between lifespan start and end; providers read from it."""
+
+    def __init__(self) -> None:
+        self._services: ApiServices | None = None
+
+    def fill(self, services: ApiServices | None) -> None:
+        """Set by the lifespan when it starts, cleared when it ends."""
+        self._services = services
+
+    def get(self) -> ApiServices:
+        """The services; a request before startup completes is a server error."""
+        if self._services is None:
+            raise RuntimeError("the API services are not started")
+        return self._services
+
+    def providers(self) -> dict[str, Provide]:
+        """Litestar dependencies by parameter name: `sessions`, `stations`, `statistics`, `keys`, `readiness`."""
+
+        def sessions() -> SessionService:
+            return self.get().sessions
+
+        def stations() -> StationService:
+            return self.get().stations
+
+        def statistics() -> StatisticsService:
+            return self.get().statistics
+
+        def keys() -> KeyCache:
+            return self.get().keys
+
+        def readiness() -> Readiness:
+            return self.get().readiness
+
+        return {
+            "sessions": Provide(sessions, sync_to_thread=False),
+            "stations": Provide(stations, sync_to_thread=False),
+            "statistics": Provide(statistics, sync_to_thread=False),
+            "keys": Provide(keys, sync_to_thread=False),
+            "readiness": Provide(readiness, sync_to_thread=False),
+        }

@@ -1,0 +1,1 @@
+"""Hand-written fakes of evwatch's ports (storage protocols, inference) for unit tests of pure logic."""

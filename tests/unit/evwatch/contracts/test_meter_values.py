@@ -1,0 +1,63 @@
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from evwatch.contracts.meter_values import (
+    ApiSessionWrite,
+    BackendReadings,
+    MeterValue,
+    decode_meter_values_message,
+    readings_from_wire,
+)
+from evwatch.domain.errors import InvalidInput
+
+
+def mv(**kw: object) -> MeterValue:
+    base: dict[str, object] = {"timestamp": datetime(2026, 2, 27, 10, tzinfo=UTC), "value": 1.0}
+    base.update(kw)
+    return MeterValue(**base)  # type: ignore[arg-type]
+
+
+def test_normalises_units_and_converts_timestamps_to_utc() -> None:
+    plus2 = timezone(timedelta(hours=2))
+    out = readings_from_wire([mv(value=5500.0, unit="Wh", timestamp=datetime(2026, 2, 27, 12, tzinfo=plus2))])
+    assert out[0].value == pytest.approx(5.5)
+    assert out[0].unit == "kWh"
+    assert out[0].timestamp == datetime(2026, 2, 27, 10, tzinfo=UTC)
+
+
+def test_every_bad_reading_is_named() -> None:
+    with pytest.raises(InvalidInput) as err:
+        readings_from_wire([mv(value=float("nan")), mv(), mv(unit="Percent"), mv(value=float("inf"))])
+    fields = [p.field for p in err.value.problems]
+    assert fields == ["meterValues[0].value", "meterValues[2].unit", "meterValues[3].value"]
+
+
+def test_measurand_the_models_do_not_use_is_kept() -> None:
+    out = readings_from_wire([mv(measurand="Current.Import", unit="A", value=32.0)])
+    assert (out[0].measurand, out[0].unit, out[0].value) == ("Current.Import", "A", 32.0)
+
+
+BACKEND = b'{"tenantId":"t","sessionId":"s","chargingStationId":"CP","meterValues":[]}'
+
+
+def test_a_message_without_a_kind_is_a_backend_message() -> None:
+    message = decode_meter_values_message(BACKEND)
+    assert isinstance(message, BackendReadings) and message.tenant_id == "t"
+
+
+def test_the_api_republishes_a_tagged_write_that_decodes_back() -> None:
+    import msgspec
+
+    write = ApiSessionWrite(
+        tenant_id="t", session_id="s", charging_station_id="CP", op="replace", analysis_pending=True
+    )
+    raw = msgspec.json.encode(write)
+    assert b'"kind":"api-write"' in raw
+    assert decode_meter_values_message(raw) == write
+
+
+def test_an_unknown_kind_is_refused_by_name() -> None:
+    with pytest.raises(InvalidInput) as err:
+        decode_meter_values_message(BACKEND.replace(b"{", b'{"kind":"other",', 1))
+    assert err.value.problems[0].field == "kind"

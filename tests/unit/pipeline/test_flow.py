@@ -1,0 +1,195 @@
+"""The whole dataflow in-process (in-memory inputs, fake inference, in-memory stores): one worker
+and two workers store the same rows and announce the same events."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import msgspec
+import pytest
+from bytewax.connectors.kafka import KafkaSinkMessage, KafkaSourceMessage
+from bytewax.testing import TestingSink, TestingSource, cluster_main, run_main
+
+from evwatch.analysis import SessionAnalyser
+from evwatch.contracts.meter_values import ApiSessionWrite, MeterValue
+from evwatch.domain.ocpp import ENERGY, POWER
+from evwatch.domain.readings import StoredReading
+from evwatch.domain.sessions import SessionRecord
+from evwatch.storage.sessions import MeterValueRow
+from pipeline.flow import FlowIO, build_flow
+from pipeline.sessions.ingest import SessionIngest
+from pipeline.sessions.steps import SessionDeps
+from pipeline.stations.processor import StationWindowConfig
+from pipeline.stations.steps import StationDeps
+from tests.fakes.inference import FakeCsar2, FakeShade
+from tests.fakes.stores import InMemorySessionStore, InMemoryStationStore
+
+T0 = datetime(2026, 3, 2, tzinfo=UTC)
+Raw = KafkaSourceMessage[bytes | None, bytes | None]
+Out = KafkaSinkMessage[bytes | None, bytes | None]
+
+
+def _reading(minute: int, kwh: float, measurand: str = ENERGY) -> dict[str, Any]:
+    value = msgspec.to_builtins(MeterValue(timestamp=T0 + timedelta(minutes=minute), value=kwh, measurand=measurand))
+    assert isinstance(value, dict)
+    return value
+
+
+def _session_messages(tenant: str, session: str, station: str, start: int, kwh: list[float]) -> list[dict[str, Any]]:
+    """One message per reading pair, as a backend streaming a session would send it."""
+    readings = [_reading(start + 5 * i, v) for i, v in enumerate(kwh)]
+    readings += [_reading(start + 5 * i, 11.0, POWER) for i in range(len(kwh))]
+    return [
+        {
+            "tenantId": tenant,
+            "sessionId": session,
+            "chargingStationId": station,
+            "connectorId": "1",
+            "metadata": {"maxPowerKw": 22},
+            "meterValues": chunk,
+        }
+        for chunk in (readings[i : i + 2] for i in range(0, len(readings), 2))
+    ]
+
+
+def _inputs() -> tuple[list[Raw], list[Raw]]:
+    bodies: list[bytes] = []
+    for message in [
+        *_session_messages("t1", "s-a", "ST-1", 600, [0.0, 0.9, 1.8, 2.7, 3.6, 4.5]),
+        # The register steps down: the fake CSAR-2 flags KWH_DECREASE.
+        *_session_messages("t1", "s-b", "ST-2", 620, [10.0, 10.9, 9.0, 9.9, 10.8]),
+        *_session_messages("t2", "s-a", "ST-1", 640, [5.0, 5.9, 6.8, 7.7]),
+        # Day 1 of ST-1 (tenant t1): closes day 0 for SHADE.
+        *_session_messages("t1", "s-c", "ST-1", 1440 + 120, [4.5, 5.4, 6.3]),
+    ]:
+        bodies.append(msgspec.json.encode(message))
+    bodies.insert(3, b"{not json")
+    bodies.insert(7, b'{"tenantId":"t1","sessionId":"batch","chargingStationId":"ST-1"}')
+    pending = ApiSessionWrite(
+        tenant_id="t1", session_id="s-api", charging_station_id="ST-3", op="create", analysis_pending=True
+    )
+    bodies.append(msgspec.json.encode(pending))
+    meter_values = [Raw(key=None, value=b, topic="mv", partition=0, offset=i) for i, b in enumerate(bodies)]
+    statuses = [
+        b'{"tenantId":"t1","chargingStationId":"ST-1","connectorId":1,"status":"Faulted",'
+        b'"timestamp":"2026-03-03T05:00:00Z"}',
+        b'{"tenantId":"t1","chargingStationId":"ST-1","connectorId":1,"status":"Available",'
+        b'"timestamp":"2026-03-03T06:00:00Z"}',
+        b'{"tenantId":"t1","chargingStationId":"ST-1","connectorId":1,"status":"Broken"}',
+    ]
+    station_status = [Raw(key=None, value=b, topic="ss", partition=0, offset=i) for i, b in enumerate(statuses)]
+    return meter_values, station_status
+
+
+def _api_stored_session(store: InMemorySessionStore) -> None:
+    """The API stored `s-api` with its readings before it republished the write with the analysis pending."""
+    session = SessionRecord("t1", "s-api", "ST-3", "1", None, "active", {}, T0, T0)
+    store.upsert_sessions([session])
+    readings = [StoredReading(T0 + timedelta(minutes=m), ENERGY, "kWh", m / 10) for m in range(0, 30, 5)]
+    store.insert_meter_values([MeterValueRow(session, r, f"api:x:{i}") for i, r in enumerate(readings)], T0)
+
+
+@dataclass
+class Outcome:
+    sessions: InMemorySessionStore
+    stations: InMemoryStationStore
+    dead: list[tuple[int, bytes]]
+    events: list[tuple[bytes | None, bytes | None]]
+
+
+def _run(workers: int) -> Outcome:
+    sessions, stations = InMemorySessionStore(), InMemoryStationStore()
+    _api_stored_session(sessions)
+    ticks = itertools.count()
+    # Ingest stamps arrival with a clock that moves, so arrival order survives across micro-batches.
+    ingest_clock = lambda: T0 + timedelta(milliseconds=next(ticks))  # noqa: E731
+    stop = threading.Event()
+    meter_values, station_status = _inputs()
+    dead: list[Out] = []
+    events: list[Out] = []
+    flow = build_flow(
+        FlowIO(TestingSource(meter_values), TestingSource(station_status), TestingSink(dead), TestingSink(events)),
+        SessionDeps(
+            ingest=SessionIngest(sessions, clock=ingest_clock),
+            analyser=SessionAnalyser(sessions, FakeCsar2(), clock=lambda: T0),
+            debounce=timedelta(hours=1),
+            stop=stop,
+        ),
+        StationDeps(
+            store=stations,
+            infer=FakeShade(),
+            threshold=0.5,
+            windows=StationWindowConfig(settle_s=0, min_partial_minutes=10**9),
+            clock=lambda: T0.timestamp(),
+            stop=stop,
+        ),
+    )
+    if workers == 1:
+        run_main(flow)
+    else:
+        cluster_main(flow, [], 0, worker_count_per_proc=workers)
+    return Outcome(
+        sessions,
+        stations,
+        sorted((int(dict(d.headers or [])["evwatch-source-offset"]), d.value or b"") for d in dead),
+        sorted((e.key, e.value) for e in events),
+    )
+
+
+@pytest.fixture(scope="module")
+def one_worker() -> Outcome:
+    return _run(1)
+
+
+def test_backend_sessions_are_stored_and_analysed(one_worker: Outcome) -> None:
+    store = one_worker.sessions
+    assert sorted(store.sessions) == [("t1", "s-a"), ("t1", "s-api"), ("t1", "s-b"), ("t1", "s-c"), ("t2", "s-a")]
+    assert len(store.load_readings("t1", ["s-a"])["s-a"]) == 12
+    latest = store.latest_analyses("t1", ["s-a", "s-b", "s-api"])
+    assert set(latest) == {"s-a", "s-b", "s-api"}  # s-api: the pending analysis was completed
+    assert [a.category for a in latest["s-b"].anomalies] == ["KWH_DECREASE"]
+    assert not latest["s-a"].anomalies
+    # Tenants never mix: t2's s-a has its own readings.
+    assert len(store.load_readings("t2", ["s-a"])["s-a"]) == 8
+
+
+def test_bad_messages_are_dead_lettered_with_their_bytes(one_worker: Outcome) -> None:
+    assert [offset for offset, _ in one_worker.dead] == [2, 3, 7]
+    assert b"{not json" in [value for _, value in one_worker.dead]
+
+
+def test_station_rows_and_the_closed_day(one_worker: Outcome) -> None:
+    stations = one_worker.stations
+    assert set(stations.stations) == {("t1", "ST-1"), ("t1", "ST-2"), ("t2", "ST-1"), ("t1", "ST-3")}
+    assert [(r.connector_id, r.status) for r in stations.statuses.values()] == [("1", "Faulted"), ("1", "Available")]
+    assert [(r.tenant_id, r.charging_station_id, r.day_start) for r in stations.inferences.values()] == [
+        ("t1", "ST-1", T0)
+    ]
+
+
+def test_events_announce_each_analysis(one_worker: Outcome) -> None:
+    analysed = [msgspec.json.decode(value or b"") for _, value in one_worker.events]
+    assert sorted((e["tenantId"], e["sessionId"]) for e in analysed) == [
+        ("t1", "s-a"),
+        ("t1", "s-api"),
+        ("t1", "s-b"),
+        ("t1", "s-c"),
+        ("t2", "s-a"),
+    ]
+
+
+def test_two_workers_give_the_same_rows(one_worker: Outcome) -> None:
+    two = _run(2)
+    for name in ("sessions", "analyses"):
+        assert getattr(two.sessions, name) == getattr(one_worker.sessions, name), name
+    assert {k: [r for _, r in v.values()] for k, v in two.sessions.readings.items()} == {
+        k: [r for _, r in v.values()] for k, v in one_worker.sessions.readings.items()
+    }
+    for name in ("stations", "minutes", "statuses", "inferences"):
+        assert getattr(two.stations, name) == getattr(one_worker.stations, name), name
+    assert two.dead == one_worker.dead
+    assert two.events == one_worker.events
