@@ -16,6 +16,11 @@ class Charger:
     max_power_kw: float
     voltage: float  # nominal per-phase (AC) or pack-side (DC) voltage
 
+    @property
+    def is_dc(self) -> bool:
+        """DC fast charger (the car's on-board charger is bypassed)."""
+        return self.current_type == "DC"
+
 
 def sample_charger(rng: np.random.Generator) -> Charger:
     """Draw a connector: AC 1-phase 3.7/7.4 kW, AC 3-phase 11/22 kW, or DC 50-350 kW."""

@@ -36,6 +36,27 @@ class Trajectory:
     full_at_s: float | None
 
 
+def peak_power_kw(vehicle: Vehicle, charger: Charger) -> float:
+    """The most this car can draw at this charger (before any taper)."""
+    return min(charger.max_power_kw, vehicle.max_dc_kw if charger.is_dc else vehicle.max_ac_kw)
+
+
+def _limited_power_kw(power_kw: float, ti: float, setpoints: list[tuple[float, float]], plan: Plan) -> float:
+    """Apply smart-charging setpoints, derating and pauses in force at time ti to the accepted power."""
+    for t_from, limit_kw in setpoints:
+        if ti >= t_from:
+            power_kw = min(power_kw, limit_kw)
+    for a, b, f in plan.derates:
+        if a <= ti < b:
+            # thermal derating ramps in over ~2 minutes rather than stepping
+            ramp = min(1.0, (ti - a) / 120.0)
+            power_kw *= 1.0 - (1.0 - f) * ramp
+    for a, b in plan.pauses:
+        if a <= ti < b:
+            power_kw = 0.0
+    return power_kw
+
+
 def simulate_trajectory(vehicle: Vehicle, charger: Charger, plan: Plan, rng: np.random.Generator) -> Trajectory:
     """Integrate the CC-CV charge with limits, pauses and derating on a 10-20 s grid."""
     dt = 10.0 if plan.duration_s < 4 * 3600 else 20.0
@@ -44,7 +65,7 @@ def simulate_trajectory(vehicle: Vehicle, charger: Charger, plan: Plan, rng: np.
     power = np.zeros(n)
     energy = np.zeros(n)
     soc = np.zeros(n)
-    dc = charger.current_type == "DC"
+    dc = charger.is_dc
     cap = charger.max_power_kw if dc else min(charger.max_power_kw, vehicle.max_ac_kw)
     s = plan.start_soc
     e = 0.0
@@ -55,19 +76,7 @@ def simulate_trajectory(vehicle: Vehicle, charger: Charger, plan: Plan, rng: np.
         ti = t[i]
         p = 0.0
         if not plan.zero_energy and ti >= plan.start_delay_s and s < plan.target_soc:
-            p = min(cap, acceptance_kw(vehicle, s, dc))
-            for t_from, lim in sp:
-                if ti >= t_from:
-                    limit = lim
-                    p = min(p, limit)
-            for a, b, f in plan.derates:
-                if a <= ti < b:
-                    # thermal derating ramps in over ~2 minutes rather than stepping
-                    ramp = min(1.0, (ti - a) / 120.0)
-                    p *= 1.0 - (1.0 - f) * ramp
-            for a, b in plan.pauses:
-                if a <= ti < b:
-                    p = 0.0
+            p = _limited_power_kw(min(cap, acceptance_kw(vehicle, s, dc)), ti, sp, plan)
             ripple = 0.9 * ripple + 0.1 * rng.normal(0.0, 0.01)
             p *= 1.0 + ripple
         elif plan.zero_energy:

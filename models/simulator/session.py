@@ -1,4 +1,10 @@
-"""One simulated charging session: vehicle + charger + plan -> trajectory -> readings + labels."""
+"""One simulated charging session: vehicle + charger + plan -> trajectory -> readings + labels.
+
+simulate_session builds a session in named steps: the charge itself (equipment, plan, reading interval,
+start delay, smart-charging limit, trajectory up to departure), the meter (fault planning, reading times,
+register, injection) and what the backend sends (timestamps, raw values, metadata, labels). Hard
+negatives act through their SessionAdjuster hooks, anomaly categories through their AnomalyFamily.
+"""
 
 from __future__ import annotations
 
@@ -11,20 +17,11 @@ from evwatch.domain.categories import CATEGORIES
 from evwatch.domain.ocpp import CURRENT, ENERGY, POWER, SOC, VOLTAGE
 from models.csar2.context import context_from_metadata
 from models.csar2.schema import Reading, SessionContext
-from models.simulator.anomalies import (
-    NEEDS_POWER,
-    NEEDS_SOC,
-    PHYSICAL,
-    SEVERITIES,
-    Infeasible,
-    Window,
-    gap_plan,
-    inject_gap,
-    inject_measured,
-    plan_physical,
-)
+from models.simulator.anomalies import NEEDS_POWER, NEEDS_SOC, SEVERITIES, Infeasible, Window
 from models.simulator.chargers import Charger, sample_charger
-from models.simulator.physics import Plan, Trajectory, simulate_trajectory
+from models.simulator.families import AnomalyFamily, MeteredSession, family_for
+from models.simulator.hard_negatives import HARD_NEGATIVES, SessionAdjuster, adjuster_for
+from models.simulator.physics import Plan, Trajectory, peak_power_kw, simulate_trajectory
 from models.simulator.raw import normalise, raw_value
 from models.simulator.sampling import (
     Measured,
@@ -36,20 +33,7 @@ from models.simulator.sampling import (
 )
 from models.simulator.vehicles import Vehicle, sample_vehicle
 
-# legitimate behaviour that naive rules misflag
-HARD_NEGATIVES: tuple[str, ...] = (
-    "idle_tail",
-    "smart_charging",
-    "cv_taper",
-    "low_power_vehicle",
-    "coarse_sampling",
-    "quantised_register",
-    "large_register_offset",
-    "start_delay",
-    "short_topup",
-    "power_overshoot",
-    "brief_dip",
-)
+__all__ = ["HARD_NEGATIVES", "PROFILES", "Label", "Profile", "SimulatedSession", "simulate_session"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +63,9 @@ class Label:
 
     def units(self, t0: float, unit_seconds: float) -> tuple[int, int]:
         """Inclusive unit range on a grid starting at t0."""
-        a = int(max(0.0, self.start_ts - t0) // unit_seconds)
-        b = int(max(0.0, self.end_ts - t0) // unit_seconds)
-        return a, max(a, b)
+        first_unit = int(max(0.0, self.start_ts - t0) // unit_seconds)
+        last_unit = int(max(0.0, self.end_ts - t0) // unit_seconds)
+        return first_unit, max(first_unit, last_unit)
 
 
 @dataclass(slots=True)
@@ -105,34 +89,7 @@ class SimulatedSession:
     @property
     def categories(self) -> set[str]:
         """Set of injected categories."""
-        return {lb.category for lb in self.labels}
-
-
-def _base_plan(rng: np.random.Generator, v: Vehicle, c: Charger) -> Plan:
-    start = float(rng.uniform(3.0, 75.0))
-    target = float(min(100.0, max(start + 10.0, rng.choice([80.0, 90.0, 100.0, rng.uniform(60.0, 100.0)]))))
-    dc = c.current_type == "DC"
-    peak = min(c.max_power_kw, v.max_dc_kw if dc else v.max_ac_kw)
-    need_kwh = (target - start) / 100.0 * v.capacity_kwh / v.efficiency
-    t_full = need_kwh / max(peak * (0.7 if dc else 0.95), 0.5) * 3600.0
-    return Plan(duration_s=float(min(14 * 3600.0, t_full * 1.6 + 900.0)), start_soc=start, target_soc=target)
-
-
-def _finish_plan(rng: np.random.Generator, plan: Plan, traj: Trajectory, force_tail: bool) -> None:
-    """Choose when the car leaves: before full, at full, or after an idle tail."""
-    full = traj.full_at_s if traj.full_at_s is not None else traj.t[-1]
-    r = rng.uniform()
-    if force_tail:
-        plan.duration_s = full + float(rng.uniform(900.0, 7200.0))
-    elif r < 0.35:
-        plan.duration_s = max(300.0, full * rng.uniform(0.3, 0.97))
-    elif r < 0.7:
-        plan.duration_s = full + float(rng.uniform(0.0, 120.0))
-    elif r < 0.96:
-        plan.duration_s = full + float(rng.exponential(1800.0))
-    else:  # parked overnight after full
-        plan.duration_s = full + float(rng.uniform(2 * 3600.0, 8 * 3600.0))
-    plan.duration_s = float(min(plan.duration_s, 20 * 3600.0))
+        return {label.category for label in self.labels}
 
 
 def simulate_session(
@@ -147,185 +104,370 @@ def simulate_session(
     """Simulate one session deterministically from seed, injecting `category` if given."""
     if category is not None and category not in CATEGORIES:
         raise ValueError(f"unknown category {category}")
+    request = _Request(seed, category, severity, hard_negative, start_ts, PROFILES[profile])
     rng = np.random.default_rng(seed)
+    # a rejected attempt goes on with the same stream, so the retries are part of what a seed means
     for _ in range(200):
         try:
-            return _attempt(seed, rng, category, severity, hard_negative, start_ts, PROFILES[profile])
+            return _attempt(rng, request)
         except Infeasible:
             continue
     raise RuntimeError(f"could not place {category} (seed {seed})")
 
 
-def _attempt(
-    seed: int,
-    rng: np.random.Generator,
-    category: str | None,
-    severity: str | None,
-    hn: str | None,
-    start_ts: float | None,
-    prof: Profile,
-) -> SimulatedSession:
-    sev = severity or str(rng.choice(SEVERITIES))
-    v = sample_vehicle(rng, prof.capacity_range)
-    c = sample_charger(rng)
-    dc = c.current_type == "DC"
-    if hn == "low_power_vehicle":
-        c = Charger("AC", 3, 22.0, 230.0)
-        v = Vehicle(
-            v.capacity_kwh, float(rng.choice([3.7, 7.4])), v.max_dc_kw, v.dc_knee_soc, v.ac_knee_soc, v.efficiency
-        )
-        dc = False
-    if hn == "cv_taper":
-        c = Charger("DC", 1, float(rng.choice([150.0, 300.0])), 400.0)
-        dc = True
-    if hn == "power_overshoot":
-        c = Charger(c.current_type, c.phases, min(c.max_power_kw, v.max_dc_kw if dc else v.max_ac_kw), c.voltage)
-    plan = _base_plan(rng, v, c)
-    if hn == "cv_taper":
-        plan.start_soc, plan.target_soc = float(rng.uniform(40, 70)), 100.0
-    if hn == "short_topup":
-        plan.start_soc = float(rng.uniform(85, 96))
-        plan.target_soc = min(100.0, plan.start_soc + float(rng.uniform(2, 6)))
-    interval = sample_interval(rng, prof.common_interval_share)
-    if hn == "coarse_sampling":
-        interval = float(rng.uniform(600.0, 900.0))
-    if rng.uniform() < 0.15 or hn == "start_delay":
-        plan.start_delay_s = float(rng.uniform(30.0, 240.0 if hn != "start_delay" else 600.0))
-    profile_limit: float | None = None
-    peak = min(c.max_power_kw, v.max_dc_kw if dc else v.max_ac_kw)
-    if hn == "smart_charging" or (category is None and hn is None and rng.uniform() < 0.1):
-        profile_limit = float(round(peak * rng.uniform(0.2, 0.7), 1))
-        plan.setpoints.append((float(rng.uniform(0.0, 1800.0)), profile_limit))
-    traj = simulate_trajectory(v, c, plan, rng)
-    _finish_plan(rng, plan, traj, force_tail=hn == "idle_tail")
-    if hn == "brief_dip":
-        a = float(rng.uniform(60.0, max(61.0, plan.duration_s * 0.7)))
-        plan.pauses.append((a, a + float(rng.uniform(10.0, 45.0))))
-    traj = simulate_trajectory(v, c, plan, rng)
+# The build below draws from one generator in a fixed order: the data sets are defined by their seeds,
+# so every draw (even one whose value ends up unused, and every draw that a condition short-circuits)
+# must stay exactly where it is. Hard negatives and anomaly families act only through their hooks.
 
-    has_power = bool(rng.uniform() < 0.85)
-    has_soc = bool(rng.uniform() < (0.8 if dc else 0.25))
-    if category in NEEDS_POWER or hn in ("power_overshoot", "brief_dip", "idle_tail"):
-        has_power = True
-    if category in NEEDS_SOC:
-        has_soc = True
-    if category == "DATA_GAP":
-        interval = min(interval, 300.0)
 
-    win: Window | None = None
-    if category in PHYSICAL:
-        win = plan_physical(category, sev, plan, traj, interval, rng)
-        traj = simulate_trajectory(v, c, plan, rng)
-    duration = float(plan.duration_s)
-    if duration < 4 * 10.0:
-        raise Infeasible("too short")
-    times = sample_times(rng, duration, interval, prof.max_jitter)
-    quant = float(rng.choice([0.001, 0.001, 0.01, 0.1] if hn != "quantised_register" else [0.1]))
-    if hn == "quantised_register":
-        interval = max(interval, 10.0)
-    offset = 0.0 if rng.uniform() < 0.4 else float(rng.uniform(0.0, 5e4))
-    if hn == "large_register_offset":
-        offset = float(rng.uniform(1e5, 9e5))
-    m = measure(
-        rng,
-        traj,
-        times,
-        register_offset=round(offset, 3),
-        energy_quant_kwh=quant,
-        has_power=has_power,
-        has_soc=has_soc,
-        has_current=bool(rng.uniform() < 0.3),
-        phases=c.phases if not dc else 1,
-        voltage=c.voltage,
-        soc_decimals=bool(rng.uniform() < 0.3),
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """One simulate_session call."""
+
+    seed: int
+    category: str | None
+    severity: str | None
+    hard_negative: str | None
+    start_ts: float | None
+    profile: Profile
+
+    @property
+    def adjuster(self) -> SessionAdjuster:
+        """The hooks of the requested hard negative (ordinary behaviour without one)."""
+        return adjuster_for(self.hard_negative)
+
+    @property
+    def family(self) -> AnomalyFamily:
+        """The hooks of the requested category's family (no anomaly without one)."""
+        return family_for(self.category)
+
+
+@dataclass(frozen=True, slots=True)
+class _Measurands:
+    """Which optional measurands the station reports."""
+
+    power: bool
+    soc: bool
+
+
+@dataclass(slots=True)
+class _Charging:
+    """What happens at the charger: the car, the station, the plan and the true trajectory it produces."""
+
+    vehicle: Vehicle
+    charger: Charger
+    plan: Plan
+    trajectory: Trajectory
+    interval_s: float  # the meter's nominal reading interval
+    profile_limit_kw: float | None  # smart-charging cap, if the operator set one
+
+
+@dataclass(frozen=True, slots=True)
+class _Metering:
+    """What the backend receives: readings as delivered, the fault's span, and how they were taken."""
+
+    measured: Measured
+    window: Window | None
+    interval_s: float
+    duration_s: float
+    measurands: _Measurands
+
+
+def _attempt(rng: np.random.Generator, request: _Request) -> SimulatedSession:
+    """One try at building the session; raises Infeasible when the draws cannot host the request."""
+    severity = request.severity or str(rng.choice(SEVERITIES))
+    charging = _simulate_charging(rng, request)
+    metering = _meter_session(rng, request, severity, charging)
+    return _report(rng, request, severity, charging, metering)
+
+
+# --- the charge itself ---
+
+
+def _simulate_charging(rng: np.random.Generator, request: _Request) -> _Charging:
+    """Car and station, the plan for the session and the true trajectory up to the car's departure."""
+    vehicle, charger = _choose_equipment(rng, request)
+    plan = _base_plan(rng, vehicle, charger)
+    request.adjuster.adjust_plan(rng, plan)
+    interval_s = _choose_interval(rng, request)
+    _choose_start_delay(rng, plan, request.adjuster)
+    profile_limit_kw = _choose_profile_limit(rng, request, plan, peak_power_kw(vehicle, charger))
+    trajectory = _simulate_until_departure(rng, vehicle, charger, plan, request.adjuster)
+    return _Charging(vehicle, charger, plan, trajectory, interval_s, profile_limit_kw)
+
+
+def _choose_equipment(rng: np.random.Generator, request: _Request) -> tuple[Vehicle, Charger]:
+    """Draw the car, then the station; a hard negative may replace either."""
+    vehicle = sample_vehicle(rng, request.profile.capacity_range)
+    charger = sample_charger(rng)
+    return request.adjuster.adjust_equipment(rng, vehicle, charger)
+
+
+def _base_plan(rng: np.random.Generator, vehicle: Vehicle, charger: Charger) -> Plan:
+    """Arrival SoC, the driver's target and a dwell long enough to reach it with some slack."""
+    start_soc = float(rng.uniform(3.0, 75.0))
+    # the list holds a fresh draw, so that uniform is drawn before the choice
+    driver_target = rng.choice([80.0, 90.0, 100.0, rng.uniform(60.0, 100.0)])
+    target_soc = float(min(100.0, max(start_soc + 10.0, driver_target)))
+    needed_kwh = (target_soc - start_soc) / 100.0 * vehicle.capacity_kwh / vehicle.efficiency
+    # DC tapers early, so it averages well below its peak; AC holds it almost to the end
+    average_kw = peak_power_kw(vehicle, charger) * (0.7 if charger.is_dc else 0.95)
+    time_to_target_s = needed_kwh / max(average_kw, 0.5) * 3600.0
+    return Plan(
+        duration_s=float(min(14 * 3600.0, time_to_target_s * 1.6 + 900.0)), start_soc=start_soc, target_soc=target_soc
     )
-    drop_measurand_values(m, rng)
-    if hn == "power_overshoot":
-        # meters read a few percent above the rating while the car draws the full rating
-        near = np.flatnonzero(m.power > 0.95 * c.max_power_kw)
-        if len(near) == 0:
-            raise Infeasible("never at rating")
-        i = rng.choice(near, size=max(1, len(near) // 4), replace=False)
-        m.power[i] = np.round(c.max_power_kw * rng.uniform(1.0, 1.05, size=len(i)), 3)
-    if category != "DATA_GAP" and rng.uniform() < 0.3:
-        m = drop_isolated(m, rng)
-    labels_w: list[tuple[str, Window]] = []
-    if category is not None:
-        if category == "DATA_GAP":
-            kind, ln = gap_plan(sev, interval, duration, rng)
-            m, w = inject_gap(kind, ln, m, rng)
-        else:
-            w = (
-                inject_measured(category, sev, m, traj, c.max_power_kw, win, rng)
-                if category != "ZERO_ENERGY" and (category not in PHYSICAL or category == "PHANTOM_ENERGY")
-                else win
-            )  # type: ignore[assignment]
-        assert w is not None
-        labels_w.append((category, w))
-        if category in PHYSICAL and category != "PHANTOM_ENERGY":
-            _check_visible(m, w)
-    if len(m.t) < 3:
+
+
+def _choose_interval(rng: np.random.Generator, request: _Request) -> float:
+    """The meter's nominal reading interval."""
+    interval_s = sample_interval(rng, request.profile.common_interval_share)
+    return request.adjuster.adjust_interval(rng, interval_s)
+
+
+def _choose_start_delay(rng: np.random.Generator, plan: Plan, adjuster: SessionAdjuster) -> None:
+    """Some cars start drawing power a while after the session opens."""
+    occasional = rng.uniform() < 0.15  # drawn even when a hard negative forces the delay
+    if occasional or adjuster.forces_start_delay:
+        plan.start_delay_s = float(rng.uniform(30.0, adjuster.start_delay_max_s))
+
+
+def _choose_profile_limit(rng: np.random.Generator, request: _Request, plan: Plan, peak_kw: float) -> float | None:
+    """Smart charging: an operator profile caps the power from some time early in the session on."""
+    if not _has_charging_profile(rng, request):
+        return None
+    limit_kw = float(round(peak_kw * rng.uniform(0.2, 0.7), 1))
+    plan.setpoints.append((float(rng.uniform(0.0, 1800.0)), limit_kw))
+    return limit_kw
+
+
+def _has_charging_profile(rng: np.random.Generator, request: _Request) -> bool:
+    """Forced by the smart_charging hard negative, otherwise one plain healthy session in ten."""
+    if request.adjuster.forces_smart_charging:
+        return True
+    # labelled and other hard-negative sessions stay unlimited, so they show only their own behaviour
+    return request.category is None and request.hard_negative is None and bool(rng.uniform() < 0.1)
+
+
+def _simulate_until_departure(
+    rng: np.random.Generator, vehicle: Vehicle, charger: Charger, plan: Plan, adjuster: SessionAdjuster
+) -> Trajectory:
+    """Simulate once to learn when the battery is full, choose when the car leaves, then simulate again."""
+    first_pass = simulate_trajectory(vehicle, charger, plan, rng)
+    _choose_departure(rng, plan, first_pass, force_idle_tail=adjuster.forces_idle_tail)
+    adjuster.adjust_final_plan(rng, plan)
+    return simulate_trajectory(vehicle, charger, plan, rng)
+
+
+def _choose_departure(rng: np.random.Generator, plan: Plan, trajectory: Trajectory, force_idle_tail: bool) -> None:
+    """Choose when the car leaves: before full, at full, or after an idle tail."""
+    full_s = trajectory.full_at_s if trajectory.full_at_s is not None else trajectory.t[-1]
+    draw = rng.uniform()  # drawn even when the tail is forced
+    if force_idle_tail:
+        plan.duration_s = full_s + float(rng.uniform(900.0, 7200.0))
+    elif draw < 0.35:  # the driver leaves before the target
+        plan.duration_s = max(300.0, full_s * rng.uniform(0.3, 0.97))
+    elif draw < 0.7:  # about when it is full
+        plan.duration_s = full_s + float(rng.uniform(0.0, 120.0))
+    elif draw < 0.96:  # some time after
+        plan.duration_s = full_s + float(rng.exponential(1800.0))
+    else:  # parked overnight after full
+        plan.duration_s = full_s + float(rng.uniform(2 * 3600.0, 8 * 3600.0))
+    plan.duration_s = float(min(plan.duration_s, 20 * 3600.0))
+
+
+# --- the meter ---
+
+
+def _meter_session(rng: np.random.Generator, request: _Request, severity: str, charging: _Charging) -> _Metering:
+    """Plan the fault, read the meter over the session, then inject the fault into what is delivered."""
+    measurands = _choose_measurands(rng, request, charging.charger)
+    interval_s = request.family.cap_interval(charging.interval_s)
+    planned = _plan_fault(rng, request.family, severity, charging, interval_s)
+    duration_s = _session_duration(charging.plan)
+    times = sample_times(rng, duration_s, interval_s, request.profile.max_jitter)
+    interval_s = request.adjuster.adjust_recorded_interval(interval_s)
+    measured = _read_meter(rng, request.adjuster, charging, times, measurands)
+    measured = _lose_isolated_readings(rng, request.family, measured)
+    metered = MeteredSession(
+        measured, charging.trajectory, charging.charger.max_power_kw, interval_s, duration_s, planned
+    )
+    measured, window = request.family.inject(rng, severity, metered)
+    if len(measured.t) < 3:
         raise Infeasible("too few readings")
+    return _Metering(measured, window, interval_s, duration_s, measurands)
 
-    t0 = float(start_ts if start_ts is not None else 1.70e9 + float(rng.integers(0, 80_000_000)))
-    if start_ts is None and rng.uniform() < 0.2:
-        t0 += round(float(rng.uniform(0.0, 1.0)), 3)  # millisecond timestamps
-    e_unit = "Wh" if rng.uniform() < 0.5 else "kWh"
-    p_unit = "W" if rng.uniform() < 0.5 else "kW"
-    per_phase = (not dc) and c.phases == 3 and rng.uniform() < 0.1
-    raw = _raw(m, t0, e_unit, p_unit, per_phase)
-    md: dict[str, Any] = {}
-    if rng.uniform() < 0.8:
-        md["maxPowerKw"] = c.max_power_kw
-    if rng.uniform() < 0.4:
-        md["batteryCapacityKwh"] = round(v.capacity_kwh, 1)
-    if rng.uniform() < 0.9:
-        md["currentType"] = c.current_type
-    if rng.uniform() < 0.3:
-        md["targetSoc"] = round(plan.target_soc, 0)
-    if profile_limit is not None and (hn == "smart_charging" or rng.uniform() < 0.7):
-        md["chargingProfileLimitKw"] = profile_limit
-    labels = [Label(cat, t0 + w.start_s, t0 + w.end_s, sev) for cat, w in labels_w]
-    kind = "anomalous" if labels else ("hard_negative" if hn else "healthy")
+
+def _choose_measurands(rng: np.random.Generator, request: _Request, charger: Charger) -> _Measurands:
+    """Whether power and SoC are reported; both are drawn first, then forced where the request needs them."""
+    has_power = bool(rng.uniform() < 0.85)
+    # SoC comes from the car, which DC chargers talk to far more often than AC ones
+    has_soc = bool(rng.uniform() < (0.8 if charger.is_dc else 0.25))
+    return _Measurands(
+        power=has_power or request.category in NEEDS_POWER or request.adjuster.needs_power,
+        soc=has_soc or request.category in NEEDS_SOC,
+    )
+
+
+def _plan_fault(
+    rng: np.random.Generator, family: AnomalyFamily, severity: str, charging: _Charging, interval_s: float
+) -> Window | None:
+    """A physical fault changes what the car draws, so the trajectory is simulated again with it."""
+    planned = family.plan(rng, severity, charging.plan, charging.trajectory, interval_s)
+    if planned is not None:
+        charging.trajectory = simulate_trajectory(charging.vehicle, charging.charger, charging.plan, rng)
+    return planned
+
+
+def _session_duration(plan: Plan) -> float:
+    """The planned duration, if it leaves room for four readings at the shortest interval (10 s)."""
+    duration_s = float(plan.duration_s)
+    if duration_s < 4 * 10.0:
+        raise Infeasible("too short")
+    return duration_s
+
+
+def _read_meter(
+    rng: np.random.Generator, adjuster: SessionAdjuster, charging: _Charging, times: np.ndarray, measurands: _Measurands
+) -> Measured:
+    """The meter's readings at the given times, with its resolution, offset and missing values."""
+    energy_quantum_kwh, register_offset_kwh = _choose_register(rng, adjuster)
+    charger = charging.charger
+    # drawn here, before measure() draws its noise
+    has_current = bool(rng.uniform() < 0.3)
+    soc_decimals = bool(rng.uniform() < 0.3)
+    measured = measure(
+        rng,
+        charging.trajectory,
+        times,
+        register_offset=round(register_offset_kwh, 3),
+        energy_quant_kwh=energy_quantum_kwh,
+        has_power=measurands.power,
+        has_soc=measurands.soc,
+        has_current=has_current,
+        phases=charger.phases if not charger.is_dc else 1,
+        voltage=charger.voltage,
+        soc_decimals=soc_decimals,
+    )
+    drop_measurand_values(measured, rng)
+    adjuster.adjust_readings(rng, measured, charger)
+    return measured
+
+
+def _choose_register(rng: np.random.Generator, adjuster: SessionAdjuster) -> tuple[float, float]:
+    """The register's resolution and the lifetime energy already on it, in kWh."""
+    energy_quantum_kwh = float(rng.choice(list(adjuster.energy_quanta_kwh)))
+    return energy_quantum_kwh, adjuster.adjust_register_offset(rng, _ordinary_register_offset(rng))
+
+
+def _ordinary_register_offset(rng: np.random.Generator) -> float:
+    """Lifetime energy on the register before this session; a new or reset meter starts at zero."""
+    return 0.0 if rng.uniform() < 0.4 else float(rng.uniform(0.0, 5e4))
+
+
+def _lose_isolated_readings(rng: np.random.Generator, family: AnomalyFamily, measured: Measured) -> Measured:
+    """Ordinary radio loss: a few single readings never arrive."""
+    if family.allows_radio_loss and rng.uniform() < 0.3:
+        return drop_isolated(measured, rng)
+    return measured
+
+
+# --- what the backend sends ---
+
+
+def _report(
+    rng: np.random.Generator, request: _Request, severity: str, charging: _Charging, metering: _Metering
+) -> SimulatedSession:
+    """Timestamps, raw values in the backend's units, metadata, labels and the session's summary."""
+    start_ts = _session_start_ts(rng, request.start_ts)
+    raw = _raw_values(rng, metering.measured, start_ts, charging.charger)
+    metadata = _metadata(rng, request.adjuster, charging)
+    labels = _labels(request.category, metering.window, start_ts, severity)
+    kind = "anomalous" if labels else ("hard_negative" if request.hard_negative else "healthy")
     info = {
-        "interval_s": interval,
-        "severity": sev if labels else None,
-        "has_power": has_power,
-        "has_soc": has_soc,
-        "current_type": c.current_type,
-        "duration_s": duration,
-        "start_ts": t0,
+        "interval_s": metering.interval_s,
+        "severity": severity if labels else None,
+        "has_power": metering.measurands.power,
+        "has_soc": metering.measurands.soc,
+        "current_type": charging.charger.current_type,
+        "duration_s": metering.duration_s,
+        "start_ts": start_ts,
     }
-    return SimulatedSession(seed, normalise(raw), raw, md, labels, kind, hn, info)
+    return SimulatedSession(request.seed, normalise(raw), raw, metadata, labels, kind, request.hard_negative, info)
 
 
-def _check_visible(m: Measured, w: Window) -> None:
-    """A physical fault must be covered by at least two readings to be a fair label."""
-    inside = ((m.t >= w.start_s) & (m.t <= w.end_s)).sum()
-    if inside < 2:
-        raise Infeasible("fault not sampled")
+def _session_start_ts(rng: np.random.Generator, start_ts: float | None) -> float:
+    """Epoch time of the session start: the caller's, or a random time from late 2023 on."""
+    if start_ts is not None:
+        return float(start_ts)
+    session_start_ts = float(1.70e9 + float(rng.integers(0, 80_000_000)))
+    if rng.uniform() < 0.2:
+        session_start_ts += round(float(rng.uniform(0.0, 1.0)), 3)  # millisecond timestamps
+    return session_start_ts
 
 
-def _raw(m: Measured, t0: float, e_unit: str, p_unit: str, per_phase: bool) -> list[dict[str, Any]]:
+def _raw_values(
+    rng: np.random.Generator, measured: Measured, start_ts: float, charger: Charger
+) -> list[dict[str, Any]]:
+    """Raw meter values in units this backend happens to use."""
+    energy_unit = "Wh" if rng.uniform() < 0.5 else "kWh"
+    power_unit = "W" if rng.uniform() < 0.5 else "kW"
+    # only three-phase AC can report power per phase, and few stations do
+    per_phase = (not charger.is_dc) and charger.phases == 3 and rng.uniform() < 0.1
+    return _raw(measured, start_ts, energy_unit, power_unit, per_phase)
+
+
+def _metadata(rng: np.random.Generator, adjuster: SessionAdjuster, charging: _Charging) -> dict[str, Any]:
+    """Session metadata; each key is sent only by some backends."""
+    metadata: dict[str, Any] = {}
+    if rng.uniform() < 0.8:
+        metadata["maxPowerKw"] = charging.charger.max_power_kw
+    if rng.uniform() < 0.4:
+        metadata["batteryCapacityKwh"] = round(charging.vehicle.capacity_kwh, 1)
+    if rng.uniform() < 0.9:
+        metadata["currentType"] = charging.charger.current_type
+    if rng.uniform() < 0.3:
+        metadata["targetSoc"] = round(charging.plan.target_soc, 0)
+    # the smart_charging hard negative always sends its limit, so the cap that explains its power is known
+    limit_kw = charging.profile_limit_kw
+    if limit_kw is not None and (adjuster.forces_smart_charging or rng.uniform() < 0.7):
+        metadata["chargingProfileLimitKw"] = limit_kw
+    return metadata
+
+
+def _labels(category: str | None, window: Window | None, start_ts: float, severity: str) -> list[Label]:
+    """The injected fault as an epoch time range; none for a session without one."""
+    if category is None or window is None:
+        return []
+    return [Label(category, start_ts + window.start_s, start_ts + window.end_s, severity)]
+
+
+def _raw(
+    measured: Measured, start_ts: float, energy_unit: str, power_unit: str, per_phase: bool
+) -> list[dict[str, Any]]:
     """Raw dicts in arrival order, duplicates re-sent right after the original."""
     out: list[dict[str, Any]] = []
-    dup = set(m.duplicates)
-    for i in m.order:
-        block: list[dict[str, Any]] = []
-        ts = t0 + float(m.t[i])
-        block.append(raw_value(ts, ENERGY, float(m.energy[i]), e_unit))
-        if not np.isnan(m.power[i]):
-            if per_phase:
-                for ph in ("L1", "L2", "L3"):
-                    block.append(raw_value(ts, POWER, float(m.power[i]) / 3.0, p_unit, ph))
-            else:
-                block.append(raw_value(ts, POWER, float(m.power[i]), p_unit))
-        if not np.isnan(m.soc[i]):
-            block.append(raw_value(ts, SOC, float(m.soc[i]), "Percent"))
-        if not np.isnan(m.current[i]):
-            block.append(raw_value(ts, CURRENT, float(m.current[i]), "A"))
-            block.append(raw_value(ts, VOLTAGE, float(m.voltage[i]), "V"))
+    duplicated = set(measured.duplicates)
+    for i in measured.order:
+        block = _raw_block(measured, int(i), start_ts + float(measured.t[i]), energy_unit, power_unit, per_phase)
         out.extend(block)
-        if int(i) in dup:
-            out.extend(dict(b) for b in block)
+        if int(i) in duplicated:
+            out.extend(dict(value) for value in block)
     return out
+
+
+def _raw_block(
+    measured: Measured, i: int, ts: float, energy_unit: str, power_unit: str, per_phase: bool
+) -> list[dict[str, Any]]:
+    """The raw values of reading i; measurands the meter did not report are left out."""
+    block = [raw_value(ts, ENERGY, float(measured.energy[i]), energy_unit)]
+    power_kw = measured.power[i]
+    if not np.isnan(power_kw) and per_phase:
+        block.extend(raw_value(ts, POWER, float(power_kw) / 3.0, power_unit, phase) for phase in ("L1", "L2", "L3"))
+    elif not np.isnan(power_kw):
+        block.append(raw_value(ts, POWER, float(power_kw), power_unit))
+    if not np.isnan(measured.soc[i]):
+        block.append(raw_value(ts, SOC, float(measured.soc[i]), "Percent"))
+    if not np.isnan(measured.current[i]):
+        block.append(raw_value(ts, CURRENT, float(measured.current[i]), "A"))
+        block.append(raw_value(ts, VOLTAGE, float(measured.voltage[i]), "V"))
+    return block

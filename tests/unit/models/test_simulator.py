@@ -130,3 +130,48 @@ def test_isolated_drops_never_consecutive() -> None:
     m = Measured(t, t.copy(), t.copy(), t.copy(), t.copy(), t.copy(), np.arange(n), [])
     out = drop_isolated(m, np.random.default_rng(1))
     assert len(out.t) < n and np.diff(out.t).max() <= 20.0 and out.t[0] == 0.0 and out.t[-1] == t[-1]
+
+
+def test_every_hard_negative_and_category_has_hooks() -> None:
+    from models.simulator.anomalies import GAP_INJECTORS, MEASURED_INJECTORS, PHYSICAL, PHYSICAL_PLANNERS
+    from models.simulator.families import ANOMALY_FAMILIES, NO_ANOMALY, family_for
+    from models.simulator.hard_negatives import HARD_NEGATIVE_ADJUSTERS, ORDINARY, adjuster_for
+
+    assert tuple(HARD_NEGATIVE_ADJUSTERS) == HARD_NEGATIVES
+    assert all(adjuster_for(hn) is not ORDINARY for hn in HARD_NEGATIVES) and adjuster_for(None) is ORDINARY
+    assert set(ANOMALY_FAMILIES) == set(CATEGORIES) and family_for(None) is NO_ANOMALY
+    assert set(PHYSICAL_PLANNERS) == PHYSICAL and not set(MEASURED_INJECTORS) & PHYSICAL
+    assert set(MEASURED_INJECTORS) | PHYSICAL | {"DATA_GAP"} == set(CATEGORIES)
+    assert set(GAP_INJECTORS) == {"gap", "duplicates", "out_of_order"}
+
+
+def test_peak_power_is_the_lower_of_charger_and_car() -> None:
+    from models.simulator.chargers import Charger
+    from models.simulator.physics import peak_power_kw
+    from models.simulator.vehicles import Vehicle
+
+    car = Vehicle(60.0, 11.0, 120.0, 60.0, 92.0, 0.9)
+    assert peak_power_kw(car, Charger("AC", 3, 22.0, 230.0)) == 11.0
+    assert peak_power_kw(car, Charger("DC", 1, 50.0, 400.0)) == 50.0
+    assert peak_power_kw(car, Charger("DC", 1, 350.0, 800.0)) == 120.0
+
+
+def test_forced_idle_tail_leaves_after_full() -> None:
+    from models.simulator.physics import Plan, Trajectory
+    from models.simulator.session import _choose_departure
+
+    t = np.arange(0.0, 3600.0, 10.0)
+    full = Trajectory(t=t, power=np.zeros_like(t), energy=np.zeros_like(t), soc=np.zeros_like(t), full_at_s=1800.0)
+    for seed in range(20):
+        plan = Plan(duration_s=3600.0, start_soc=20.0, target_soc=80.0)
+        _choose_departure(np.random.default_rng(seed), plan, full, force_idle_tail=True)
+        assert 1800.0 + 900.0 <= plan.duration_s <= 1800.0 + 7200.0
+
+
+def test_hard_negative_hooks_shape_the_session() -> None:
+    short = simulate_session(7, hard_negative="short_topup")
+    coarse = simulate_session(7, hard_negative="coarse_sampling")
+    low = simulate_session(7, hard_negative="low_power_vehicle")
+    assert short.info["duration_s"] < 4 * 3600.0
+    assert 600.0 <= coarse.info["interval_s"] <= 900.0
+    assert low.info["current_type"] == "AC"
