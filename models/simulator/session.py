@@ -104,6 +104,8 @@ def simulate_session(
     """Simulate one session deterministically from seed, injecting `category` if given."""
     if category is not None and category not in CATEGORIES:
         raise ValueError(f"unknown category {category}")
+    if hard_negative is not None and hard_negative not in HARD_NEGATIVES:
+        raise ValueError(f"unknown hard negative {hard_negative}")
     request = _Request(seed, category, severity, hard_negative, start_ts, PROFILES[profile])
     rng = np.random.default_rng(seed)
     # a rejected attempt goes on with the same stream, so the retries are part of what a seed means

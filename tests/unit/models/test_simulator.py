@@ -175,3 +175,8 @@ def test_hard_negative_hooks_shape_the_session() -> None:
     assert short.info["duration_s"] < 4 * 3600.0
     assert 600.0 <= coarse.info["interval_s"] <= 900.0
     assert low.info["current_type"] == "AC"
+
+
+def test_an_unknown_hard_negative_is_refused_like_an_unknown_category() -> None:
+    with pytest.raises(ValueError, match="hard negative"):
+        simulate_session(1, hard_negative="no_such_thing")
