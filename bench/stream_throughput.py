@@ -10,9 +10,11 @@ from typing import Any
 import msgspec
 
 from entrypoints.runtime import Runtime, pipeline_thread
+from evwatch.clock import utc_now
 from evwatch.config import KafkaSettings, PipelineSettings, Settings, Topics
 from evwatch.kafka import ensure_topics, producer
 from evwatch.storage.clickhouse import scalar
+from evwatch.storage.tenants import ClickHouseTenantStore
 from tests.support.sessions import readings
 
 SESSIONS = 1000
@@ -44,6 +46,7 @@ def _run_mode(runtime: Runtime, base: Settings, analysis: bool) -> dict[str, Any
     pipeline = PipelineSettings(analysis_enabled=analysis, snapshot_interval_s=5.0, analysis_debounce_s=1.0)
     settings = msgspec.structs.replace(base, kafka=kafka, pipeline=pipeline, var_dir=base.var_dir / suffix)
     tenant_id = f"bench-{suffix}"
+    ClickHouseTenantStore(runtime.client).upsert_tenant(tenant_id, tenant_id, utc_now())
     total = _produce_backlog(kafka, tenant_id)
     thread = pipeline_thread(settings, runtime.csar2)
     start = time.perf_counter()

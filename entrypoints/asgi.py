@@ -15,4 +15,4 @@ def create_app() -> Litestar:
     """The API over a runtime opened from `EVWATCH_*` settings when the app starts."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = load_settings()
-    return build_app(lambda: open_api_services(settings), settings.api)
+    return build_app(lambda: open_api_services(settings), settings.api, settings.bounds)

@@ -13,6 +13,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from evwatch.config import Settings, load_settings
+from evwatch.private_files import private_dir
 
 log = logging.getLogger("evwatch")
 
@@ -43,7 +44,7 @@ def _start_dependencies(settings: Settings, stack: ExitStack) -> None:
     from evwatch.kafka import ensure_topics
     from models.repository import export_repository
 
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.var_dir)
     if settings.kafka.start_local:
         print(f"evwatch: starting Kafka on {settings.kafka.bootstrap_servers} ...", flush=True)
         stack.enter_context(KafkaBroker(settings.kafka, settings.var_dir / "kafka"))
@@ -104,6 +105,29 @@ def migrate_cmd(settings: Settings, dry_run: bool) -> int:
     return 0
 
 
+def create_key_cmd(settings: Settings, tenant_id: str, role: str, description: str, key_file: Path | None) -> int:
+    """Issue an API key (e.g. a new super_admin key when the bootstrap key file is lost)."""
+    from entrypoints.bootstrap import KEY_FILE, announce, issue_key
+    from evwatch.domain.api_keys import ROLES
+    from evwatch.storage.clickhouse import connect
+    from evwatch.storage.migrations import migrate
+    from evwatch.storage.tenants import ClickHouseTenantStore
+
+    if role not in ROLES:
+        print(f"evwatch: --role must be one of {', '.join(ROLES)}", file=sys.stderr)
+        return 2
+    client = connect(settings)
+    migrate(client)
+    tenants = ClickHouseTenantStore(client)
+    if tenant_id not in tenants.existing({tenant_id}):
+        print(f"evwatch: no tenant {tenant_id!r}", file=sys.stderr)
+        return 1
+    target = key_file or settings.var_dir / (KEY_FILE if role == "super_admin" else f"{tenant_id}-{role}-key")
+    key = issue_key(tenants, tenant_id, role, description, target)
+    announce(key, target, f"created a {role} API key for tenant '{tenant_id}' (key id {key.key_id})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `evwatch` command."""
     argv = sys.argv[1:] if argv is None else argv
@@ -115,6 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     mig = db_sub.add_parser("migrate", help="apply pending migrations")
     mig.add_argument("--dry-run", action="store_true", help="print the SQL instead of running it")
+    keys = sub.add_parser("keys", help="API key commands")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    create = keys_sub.add_parser("create", help="issue an API key, saved 0600 (shown only on a terminal)")
+    create.add_argument("--role", required=True, help="member, admin or super_admin")
+    create.add_argument("--tenant", default="default", help="tenant id (default: default)")
+    create.add_argument("--description", default="issued by evwatch keys create")
+    create.add_argument("--file", type=Path, help="where to save it (default: under EVWATCH_VAR_DIR)")
     sub.add_parser("models", help="simulate | train | evaluate | export (see `evwatch models -h`)", add_help=False)
     args, rest = parser.parse_known_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -129,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         return run(settings)
     if args.command == "serve":
         return serve(settings)
+    if args.command == "keys":
+        return create_key_cmd(settings, args.tenant, args.role, args.description, args.file)
     return migrate_cmd(settings, args.dry_run)
 
 

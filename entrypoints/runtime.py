@@ -27,14 +27,16 @@ from evwatch.storage.statistics import ClickHouseStatisticsFacts
 from evwatch.storage.tenants import ClickHouseTenantStore
 from models.shade.metadata import threshold
 from pipeline.flow import build_flow
+from pipeline.incoming import Edge
 from pipeline.io import kafka_io
 from pipeline.runner import PipelineThread
 from pipeline.sessions.ingest import SessionIngest
 from pipeline.sessions.steps import SessionDeps
 from pipeline.stations.processor import StationWindowConfig
 from pipeline.stations.steps import StationDeps
+from pipeline.tenants import KnownTenants
 from serving.auth import KeyCache
-from serving.dependencies import ApiServices
+from serving.dependencies import ApiServices, ReadinessReport
 from serving.sessions.service import SessionService
 from serving.stations.service import StationService
 from serving.statistics.service import StatisticsService
@@ -46,10 +48,12 @@ def dataflow(settings: Settings, client: Client, csar2: TritonModel, stop: threa
     """The dataflow over Kafka, writing through `client` (its own handle on the store)."""
     sessions = ClickHouseSessionStore(client)
     analyse = settings.pipeline.analysis_enabled
+    edge = Edge(settings.bounds, wall_clock, KnownTenants(ClickHouseTenantStore(client).existing), stop)
     return build_flow(
         kafka_io(settings.kafka, settings.pipeline.batch_size, stop),
+        edge,
         SessionDeps(
-            ingest=SessionIngest(sessions),
+            ingest=SessionIngest(sessions, settings.bounds, stop),
             analyser=SessionAnalyser(sessions, csar2) if analyse else None,
             debounce=timedelta(seconds=settings.pipeline.analysis_debounce_s),
             stop=stop,
@@ -104,23 +108,31 @@ class Runtime:
         sessions = ClickHouseSessionStore(self.client)
         stations = ClickHouseStationStore(self.client)
         return ApiServices(
-            sessions=SessionService(sessions, SessionAnalyser(sessions, self.csar2), self.publisher),
+            sessions=SessionService(
+                sessions, SessionAnalyser(sessions, self.csar2), self.publisher, self.settings.bounds
+            ),
             stations=StationService(stations),
             statistics=StatisticsService(ClickHouseStatisticsFacts(self.client), stations),
-            keys=KeyCache(ClickHouseTenantStore(self.client)),
+            keys=KeyCache(ClickHouseTenantStore(self.client).find_api_key),
             readiness=self.readiness,
         )
 
-    def readiness(self) -> dict[str, bool]:
-        """Reachability of every dependency (and the dataflow, when it runs)."""
-        status = {
+    def readiness(self) -> ReadinessReport:
+        """Reachability of every dependency (and the dataflow, when it runs, with its restarts)."""
+        checks = {
             "kafka": is_reachable(self.settings.kafka.bootstrap_servers),
             "triton": self.csar2.ready(),
             "clickhouse": ping(self.client),
         }
+        details: dict[str, object] = {}
         if self.pipeline is not None:
-            status["pipeline"] = self.pipeline.alive
-        return status
+            checks["pipeline"] = self.pipeline.alive
+            error = self.pipeline.error
+            details["pipeline"] = {
+                "restarts": self.pipeline.restarts,
+                "lastError": None if error is None else f"{type(error).__name__}: {error}"[:500],
+            }
+        return ReadinessReport(checks, details)
 
     def close(self) -> None:
         """Stop the dataflow, flush the producer, close the store."""

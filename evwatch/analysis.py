@@ -15,11 +15,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+from prometheus_client import Counter
 
 from evwatch.clock import utc_now
 from evwatch.domain.categories import BILLING_CATEGORIES
+from evwatch.domain.errors import InferenceRejected
 from evwatch.domain.readings import StoredReading
-from evwatch.domain.sessions import MIN_READINGS, AnalysisRecord, AnomalyRecord, SessionRecord
+from evwatch.domain.sessions import MIN_READINGS, AnalysisFailure, AnalysisRecord, AnomalyRecord, SessionRecord
 from evwatch.inference import BatchInfer
 from evwatch.storage.sessions import SessionStore
 from models.csar2.context import context_from_metadata
@@ -114,6 +116,12 @@ def analyse(snapshots: Sequence[SessionSnapshot], infer: BatchInfer, analyzed_at
     return records
 
 
+ANALYSIS_FAILURES = Counter(
+    "evwatch_analysis_failures_total", "Session analyses that failed on the session's own data", ["cause"]
+)
+_MAX_REASON = 1_000
+
+
 class SessionAnalyser:
     """Analyses stored sessions, marks recurring findings and stores the analyses."""
 
@@ -143,3 +151,11 @@ class SessionAnalyser:
             record.session_id,
         )
         return replace(record, is_recurring=any(a.category in seen for a in record.anomalies))
+
+    def record_failure(self, tenant_id: str, session_id: str, exc: Exception) -> AnalysisFailure:
+        """Remember that the session's analysis failed on its own data; shown in its detail, counted."""
+        ANALYSIS_FAILURES.labels(cause=type(exc).__name__).inc()
+        reason = str(exc) if isinstance(exc, InferenceRejected) else f"{type(exc).__name__}: {exc}"
+        failure = AnalysisFailure(self.clock(), reason[:_MAX_REASON])
+        self.store.record_analysis_failure(tenant_id, session_id, failure)
+        return failure

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import msgspec
+
+from evwatch.domain.bounds import Bounds
 
 
 class Topics(msgspec.Struct, frozen=True, kw_only=True):
     """Kafka topic names."""
 
     meter_values: str = "evwatch.meter-values"
+    # Internal: only the API produces here (docs/kafka.md, trust model).
+    api_writes: str = "evwatch.api-writes"
     station_status: str = "evwatch.station-status"
     batches: str = "evwatch.batches"
     dead_letter: str = "evwatch.dead-letter"
@@ -24,7 +29,7 @@ class Topics(msgspec.Struct, frozen=True, kw_only=True):
 
     def all(self) -> tuple[str, ...]:
         """Every topic evwatch creates at start."""
-        return (self.meter_values, self.station_status, self.batches, self.dead_letter, self.events)
+        return (self.meter_values, self.api_writes, self.station_status, self.batches, self.dead_letter, self.events)
 
 
 class KafkaSettings(msgspec.Struct, frozen=True, kw_only=True):
@@ -76,6 +81,9 @@ class ApiSettings(msgspec.Struct, frozen=True, kw_only=True):
     port: int = 8000
     # A long real session (50,000 meter values at ~150 bytes each) must fit.
     max_body_bytes: int = 16 * 1024 * 1024
+    # Per API key: a steady rate and a burst allowance (token bucket); generous for dashboards and backends.
+    rate_per_s: float = 50.0
+    rate_burst: float = 200.0
 
 
 class PipelineSettings(msgspec.Struct, frozen=True, kw_only=True):
@@ -106,6 +114,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     clickhouse: ClickHouseSettings = ClickHouseSettings()
     api: ApiSettings = ApiSettings()
     pipeline: PipelineSettings = PipelineSettings()
+    bounds: Bounds = Bounds()
 
     @property
     def clickhouse_dsn(self) -> str:
@@ -148,6 +157,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         partitions=int(get("KAFKA_PARTITIONS", str(d.kafka.partitions))),
         topics=Topics(
             meter_values=get("TOPIC_METER_VALUES", d.kafka.topics.meter_values),
+            api_writes=get("TOPIC_API_WRITES", d.kafka.topics.api_writes),
             station_status=get("TOPIC_STATION_STATUS", d.kafka.topics.station_status),
             batches=get("TOPIC_BATCHES", d.kafka.topics.batches),
             dead_letter=get("TOPIC_DEAD_LETTER", d.kafka.topics.dead_letter),
@@ -161,7 +171,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         start_local=_flag(get("TRITON_START_LOCAL", str(d.triton.start_local))),
         request_timeout_s=float(get("TRITON_TIMEOUT_S", str(d.triton.request_timeout_s))),
     )
+    bounds = Bounds(
+        earliest=datetime.fromisoformat(get("BOUNDS_EARLIEST", d.bounds.earliest.isoformat())).astimezone(UTC),
+        future=timedelta(seconds=float(get("BOUNDS_FUTURE_S", str(d.bounds.future.total_seconds())))),
+        max_readings_per_request=int(get("BOUNDS_MAX_READINGS_PER_REQUEST", str(d.bounds.max_readings_per_request))),
+        max_readings_per_session=int(get("BOUNDS_MAX_READINGS_PER_SESSION", str(d.bounds.max_readings_per_session))),
+        max_metadata_bytes=int(get("BOUNDS_MAX_METADATA_BYTES", str(d.bounds.max_metadata_bytes))),
+    )
     return Settings(
+        bounds=bounds,
         var_dir=Path(get("VAR_DIR", str(d.var_dir))),
         kafka=kafka,
         triton=triton,
@@ -173,6 +191,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             host=get("API_HOST", d.api.host),
             port=int(get("API_PORT", str(d.api.port))),
             max_body_bytes=int(get("API_MAX_BODY_BYTES", str(d.api.max_body_bytes))),
+            rate_per_s=float(get("API_RATE_PER_S", str(d.api.rate_per_s))),
+            rate_burst=float(get("API_RATE_BURST", str(d.api.rate_burst))),
         ),
         pipeline=PipelineSettings(
             enabled=_flag(get("PIPELINE_ENABLED", str(d.pipeline.enabled))),

@@ -90,7 +90,7 @@ class MeterValuesPublisher:
     """Publishes what the API accepted, keyed by tenant/session so one session stays in order."""
 
     def __init__(self, settings: KafkaSettings) -> None:
-        self.topic = settings.topics.meter_values
+        self.topic = settings.topics.api_writes
         self._producer: Producer | None = producer(settings.bootstrap_servers, {"linger.ms": 5, "acks": "all"})
         self._encoder = msgspec.json.Encoder()
 

@@ -22,6 +22,7 @@ def kafka_io(kafka: KafkaSettings, batch_size: int, stop: threading.Event) -> Fl
 
     return FlowIO(
         meter_values=source(kafka.topics.meter_values),
+        api_writes=source(kafka.topics.api_writes),
         station_status=source(kafka.topics.station_status),
         dead_letters=KafkaSink(brokers, kafka.topics.dead_letter),
         events=KafkaSink(brokers, kafka.topics.events),

@@ -16,10 +16,13 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from evwatch.config import ApiSettings
+from evwatch.domain.bounds import Bounds
 from serving.auth import provide_caller
 from serving.dependencies import ApiServices, ServiceSlot
 from serving.errors import EXCEPTION_HANDLERS
 from serving.health import health, metrics, ready
+from serving.pagination import page_provider
+from serving.rate_limit import RateLimiter
 from serving.sessions.controller import SessionController
 from serving.stations.controller import StationController
 from serving.statistics.controller import StatisticsController
@@ -47,13 +50,18 @@ def _lifespan(
     return lifespan
 
 
-def build_app(open_services: OpenServices, api: ApiSettings) -> Litestar:
+def build_app(open_services: OpenServices, api: ApiSettings, bounds: Bounds) -> Litestar:
     """The `/v1` API, `/health`, `/ready`, `/metrics` and the OpenAPI document at `/schema`."""
     slot = ServiceSlot()
+    limiter = RateLimiter(api.rate_per_s, api.rate_burst)
     v1 = Router(
         path="/",
         route_handlers=V1_CONTROLLERS,
-        dependencies={"caller": Provide(provide_caller, sync_to_thread=True)},
+        dependencies={
+            "caller": Provide(provide_caller, sync_to_thread=True),
+            "limiter": Provide(lambda: limiter, sync_to_thread=False, use_cache=True),
+            "paging": Provide(page_provider(bounds), sync_to_thread=False),
+        },
     )
     return Litestar(
         route_handlers=[health, ready, metrics, v1],

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from litestar.di import Provide
 
@@ -12,8 +13,16 @@ from serving.sessions.service import SessionService
 from serving.stations.service import StationService
 from serving.statistics.service import StatisticsService
 
-# Reachability of every dependency by name ("kafka", "triton", "clickhouse", "pipeline").
-Readiness = Callable[[], dict[str, bool]]
+
+@dataclass(frozen=True)
+class ReadinessReport:
+    """Reachability of every dependency by name ("kafka", "triton", "clickhouse", "pipeline"), and details."""
+
+    checks: dict[str, bool]
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+Readiness = Callable[[], ReadinessReport]
 
 
 @dataclass(frozen=True)

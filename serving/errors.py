@@ -12,6 +12,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from evwatch.domain.errors import Conflict, FieldProblem, InvalidInput, MalformedInput, NotFound, Unavailable
+from evwatch.outages import is_outage
 from serving.json_body import EMPTY_BODY
 
 log = logging.getLogger("evwatch.api")
@@ -51,9 +52,11 @@ ERROR_RESPONSES: dict[int, ResponseSpec] = {
 }
 
 
-def error_response(status: int, message: str, details: dict[str, Any] | None = None) -> Response[Error]:
+def error_response(
+    status: int, message: str, details: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+) -> Response[Error]:
     """An Error body with the given status."""
-    return Response(Error(status, _CODES.get(status, "error"), message, details), status_code=status)
+    return Response(Error(status, _CODES.get(status, "error"), message, details), status_code=status, headers=headers)
 
 
 def _fields(problems: list[FieldProblem]) -> dict[str, Any]:
@@ -112,10 +115,14 @@ def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Error]:
         message = exc.detail or "Missing or invalid bearer token."
     elif isinstance(exc, PermissionDeniedException):
         message = exc.detail or "Forbidden."
-    return error_response(status, message)
+    # Retry-After of a 429, Allow of a 405: the headers belong to the answer.
+    return error_response(status, message, headers=dict(exc.headers or {}))
 
 
 def _unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[Error]:
+    if is_outage(exc):
+        log.warning("dependency unavailable: %s", exc)
+        return error_response(503, "A dependency is unavailable; try again shortly.")
     log.exception("unhandled error", exc_info=exc)
     return error_response(HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error.")
 

@@ -21,11 +21,13 @@ async def health() -> dict[str, str]:
 @get("/ready", exclude_from_auth=True, tags=["Operations"], summary="Readiness", sync_to_thread=True)
 def ready(readiness: NamedDependency[Readiness]) -> Response[Any]:
     """200 when Kafka, Triton and ClickHouse are reachable (and the dataflow runs); 503 naming what is not."""
-    status = readiness()
-    down = sorted(name for name, ok in status.items() if not ok)
+    report = readiness()
+    down = sorted(name for name, ok in report.checks.items() if not ok)
     if down:
-        return error_response(503, f"Not ready: {', '.join(down)} unreachable.", {"checks": status})
-    return Response({"status": "ready", "checks": status})
+        return error_response(
+            503, f"Not ready: {', '.join(down)} unreachable.", {"checks": report.checks, **report.details}
+        )
+    return Response({"status": "ready", "checks": report.checks, **report.details})
 
 
 @get("/metrics", exclude_from_auth=True, tags=["Operations"], summary="Prometheus metrics", media_type=MediaType.TEXT)

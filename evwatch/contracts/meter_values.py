@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import msgspec
 
 from evwatch.contracts.decoding import decode
-from evwatch.contracts.fields import AwareDatetime, Camel, NonEmptyStr
+from evwatch.contracts.fields import AwareDatetime, Camel, Id, Label
+from evwatch.domain.bounds import Bounds
 from evwatch.domain.errors import FieldProblem, InvalidInput
+from evwatch.domain.ocpp import Location, Phase
 from evwatch.domain.readings import StoredReading
 from evwatch.domain.units import UnitError, normalise
 
@@ -28,23 +30,23 @@ class MeterValue(Camel, frozen=True, kw_only=True):
 
     timestamp: AwareDatetime
     value: float
-    measurand: str | None = None
-    unit: str | None = None
-    phase: str | None = None
-    location: str | None = None
+    measurand: Label | None = None
+    unit: Label | None = None
+    phase: Phase | None = None
+    location: Location | None = None
     reconstructed: bool | None = None
 
 
 class CreateSessionRequest(Camel, frozen=True, kw_only=True):
     """Body of `POST /v1/sessions`; also one entry of a batch."""
 
-    session_id: NonEmptyStr
-    charging_station_id: NonEmptyStr
-    connector_id: str | None = None
-    evse_id: str | None = None
+    session_id: Id
+    charging_station_id: Id
+    connector_id: Id | None = None
+    evse_id: Id | None = None
     meter_values: list[MeterValue] | None = None
     metadata: dict[str, Any] | None = None
-    status: str | None = None
+    status: Label | None = None
 
 
 class ReplaceSessionRequest(Camel, frozen=True, kw_only=True):
@@ -52,7 +54,7 @@ class ReplaceSessionRequest(Camel, frozen=True, kw_only=True):
 
     meter_values: list[MeterValue]
     metadata: dict[str, Any] | None = None
-    status: str | None = None
+    status: Label | None = None
 
 
 class UpdateSessionRequest(Camel, frozen=True, kw_only=True):
@@ -60,13 +62,13 @@ class UpdateSessionRequest(Camel, frozen=True, kw_only=True):
 
     meter_values: list[MeterValue] | None = None
     metadata: dict[str, Any] | None = None
-    status: str | None = None
+    status: Label | None = None
 
 
 class BackendReadings(CreateSessionRequest, frozen=True, kw_only=True, tag="readings", tag_field="kind"):
     """A charging backend's message: the Create Session body plus `tenantId`; readings are appended."""
 
-    tenant_id: NonEmptyStr
+    tenant_id: Id
 
 
 class ApiSessionWrite(CreateSessionRequest, frozen=True, kw_only=True, tag="api-write", tag_field="kind"):
@@ -75,12 +77,16 @@ class ApiSessionWrite(CreateSessionRequest, frozen=True, kw_only=True, tag="api-
     `analysis_pending` is set when the API could not reach Triton: the pipeline analyses the session.
     """
 
-    tenant_id: NonEmptyStr
+    tenant_id: Id
     op: Literal["create", "replace", "append"]
     analysis_pending: bool = False
 
 
 MeterValuesMessage = BackendReadings | ApiSessionWrite
+
+
+# A message with 50,000 bad readings names the first ones, not all of them.
+_MAX_PROBLEMS = 20
 
 
 class _Kind(msgspec.Struct):
@@ -98,14 +104,24 @@ def decode_meter_values_message(raw: bytes) -> MeterValuesMessage:
     return decode(raw, BackendReadings)
 
 
-def readings_from_wire(values: Sequence[MeterValue], prefix: str = "meterValues") -> list[StoredReading]:
-    """Validate every reading and convert its unit; raises InvalidInput naming each bad field."""
+def readings_from_wire(
+    values: Sequence[MeterValue], bounds: Bounds, now: datetime, prefix: str = "meterValues"
+) -> list[StoredReading]:
+    """Validate every reading against the bounds and convert its unit; InvalidInput names each bad field."""
+    if len(values) > bounds.max_readings_per_request:
+        limit = bounds.max_readings_per_request
+        raise InvalidInput([FieldProblem(prefix, f"has {len(values)} readings (at most {limit} per message)")])
     problems: list[FieldProblem] = []
     out: list[StoredReading] = []
     for i, mv in enumerate(values):
         where = f"{prefix}[{i}]"
         if not math.isfinite(mv.value):
             problems.append(FieldProblem(f"{where}.value", "must be a finite number"))
+            continue
+        timestamp = mv.timestamp.astimezone(UTC)
+        late_or_early = bounds.check_timestamp(f"{where}.timestamp", timestamp, now)
+        if late_or_early is not None:
+            problems.append(late_or_early)
             continue
         try:
             measurand, unit, value = normalise(mv.measurand, mv.unit, mv.value)
@@ -114,7 +130,7 @@ def readings_from_wire(values: Sequence[MeterValue], prefix: str = "meterValues"
             continue
         out.append(
             StoredReading(
-                timestamp=mv.timestamp.astimezone(UTC),
+                timestamp=timestamp,
                 measurand=measurand,
                 unit=unit,
                 value=value,
@@ -124,8 +140,19 @@ def readings_from_wire(values: Sequence[MeterValue], prefix: str = "meterValues"
             )
         )
     if problems:
-        raise InvalidInput(problems)
+        raise InvalidInput(problems[:_MAX_PROBLEMS])
     return out
+
+
+def validated_readings(
+    body: CreateSessionRequest | ReplaceSessionRequest | UpdateSessionRequest, bounds: Bounds, now: datetime
+) -> list[StoredReading]:
+    """Everything a session write may carry, checked against the bounds: metadata, then readings."""
+    if body.metadata is not None:
+        problems = bounds.check_metadata(body.metadata)
+        if problems:
+            raise InvalidInput(problems)
+    return readings_from_wire(body.meter_values or [], bounds, now)
 
 
 def reading_to_wire(reading: StoredReading) -> MeterValue:

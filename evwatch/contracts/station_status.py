@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import msgspec
 
 from evwatch.contracts.decoding import decode
-from evwatch.contracts.fields import AwareDatetime, Camel, ConnectorId, NonEmptyStr
+from evwatch.contracts.fields import AwareDatetime, Camel, ConnectorId, Id, Label, Text
 from evwatch.domain.errors import FieldProblem, InvalidInput, MalformedInput
 from evwatch.domain.ocpp import ConnectorStatus
 
@@ -25,14 +25,14 @@ STATION_METADATA = "StationMetadata"
 class StatusNotification(Camel, frozen=True, kw_only=True, tag=STATUS_NOTIFICATION, tag_field="type"):
     """A connector changed status. `connectorId` "0" addresses the whole station (OCPP)."""
 
-    tenant_id: NonEmptyStr
-    charging_station_id: NonEmptyStr
+    tenant_id: Id
+    charging_station_id: Id
     connector_id: ConnectorId
     status: ConnectorStatus
     timestamp: AwareDatetime
-    error_code: NonEmptyStr = "NoError"
-    info: str | None = None
-    vendor_error_code: str | None = None
+    error_code: Label = "NoError"
+    info: Text | None = None
+    vendor_error_code: Label | None = None
 
     @property
     def connector(self) -> str:
@@ -56,15 +56,16 @@ class ConnectorSpec(Camel, frozen=True, kw_only=True):
 class StationMetadata(Camel, frozen=True, kw_only=True, tag=STATION_METADATA, tag_field="type"):
     """Facts about a station; a later message replaces the earlier one as a whole."""
 
-    tenant_id: NonEmptyStr
-    charging_station_id: NonEmptyStr
-    ocpp_charging_station_id: NonEmptyStr | None = None
-    address: str | None = None
-    operator: str | None = None
-    time_zone: NonEmptyStr = "UTC"
-    tariff_per_kwh: Annotated[float, msgspec.Meta(ge=0)] | None = None
+    tenant_id: Id
+    charging_station_id: Id
+    ocpp_charging_station_id: Id | None = None
+    address: Text | None = None
+    operator: Text | None = None
+    time_zone: Label = "UTC"
+    # Money per kWh in `currency`; 1,000 per kWh is no tariff anyone charges.
+    tariff_per_kwh: Annotated[float, msgspec.Meta(ge=0, le=1_000)] | None = None
     currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")] | None = None
-    connectors: list[ConnectorSpec] = msgspec.field(default_factory=list)
+    connectors: Annotated[list[ConnectorSpec], msgspec.Meta(max_length=64)] = msgspec.field(default_factory=list)
     # Free-form extras passed through to `GET /v1/stations/{id}` `metadata`.
     metadata: dict[str, Any] | None = None
     # When the producer built this description; orders updates (arrival order otherwise).

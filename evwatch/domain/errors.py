@@ -38,4 +38,8 @@ class Conflict(EvwatchError):
 
 
 class Unavailable(EvwatchError):
-    """A dependency (Triton, ClickHouse, Kafka) cannot serve the request right now."""
+    """A dependency (Triton, ClickHouse, Kafka) cannot serve the request right now; retrying helps."""
+
+
+class InferenceRejected(EvwatchError):
+    """The model refused the request (bad input, a model error); retrying the same input does not help."""

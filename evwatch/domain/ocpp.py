@@ -14,6 +14,10 @@ SOC = "SoC"
 CURRENT = "Current.Import"
 VOLTAGE = "Voltage"
 
+# Where a reading was taken, and on which phase (OCPP 1.6 and 2.0.1 values).
+Location = Literal["Body", "Cable", "EV", "Inlet", "Outlet"]
+Phase = Literal["L1", "L2", "L3", "N", "L1-N", "L2-N", "L3-N", "L1-L2", "L2-L3", "L3-L1"]
+
 # connectorId 0 addresses the charging station as a whole: its own meter, station-wide status.
 STATION_CONNECTOR = "0"
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from evwatch.domain.ocpp import Location, Phase
+
 
 @dataclass(frozen=True, slots=True)
 class StoredReading:
@@ -14,6 +16,6 @@ class StoredReading:
     measurand: str
     unit: str | None
     value: float
-    phase: str | None = None
-    location: str | None = None
+    phase: Phase | None = None
+    location: Location | None = None
     reconstructed: bool = False

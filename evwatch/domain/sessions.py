@@ -74,6 +74,14 @@ class AnalysisRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class AnalysisFailure:
+    """The latest analysis of a session that failed for reasons of its own (not an outage)."""
+
+    failed_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class SessionFilters:
     """Filters of `GET /v1/sessions`; None means "no filter"."""
 

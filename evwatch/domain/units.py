@@ -1,4 +1,4 @@
-"""OCPP measurands, the units each accepts, and normalisation to kWh / kW / %."""
+"""OCPP measurands, the units each accepts, normalisation to kWh / kW / %, and plausible magnitudes."""
 
 from __future__ import annotations
 
@@ -12,23 +12,33 @@ DEFAULT_MEASURAND = ENERGY
 
 @dataclass(frozen=True, slots=True)
 class UnitFamily:
-    """The canonical unit of a measurand family and factors from every accepted unit."""
+    """A measurand family: its canonical unit, factors from every accepted unit, and plausible values.
+
+    `limits` bound the value in the canonical unit: anything outside is a broken meter or a broken
+    message, not physics (1 TWh registers, 10 MW connectors, 10 kA, 5 kV).
+    """
 
     canonical: str | None
     factors: dict[str, float]
     # OCPP's default unit when a reading names none.
     default_unit: str | None
+    limits: tuple[float, float]
 
 
-_ENERGY = UnitFamily("kWh", {"Wh": 0.001, "kWh": 1.0}, "Wh")
-_REACTIVE_ENERGY = UnitFamily("kvarh", {"varh": 0.001, "kvarh": 1.0}, "varh")
-_POWER = UnitFamily("kW", {"W": 0.001, "kW": 1.0}, "W")
-_REACTIVE_POWER = UnitFamily("kvar", {"var": 0.001, "kvar": 1.0}, "var")
-_PERCENT = UnitFamily("Percent", {"Percent": 1.0}, "Percent")
-_CURRENT = UnitFamily("A", {"A": 1.0}, "A")
-_VOLTAGE = UnitFamily("V", {"V": 1.0}, "V")
-_TEMPERATURE = UnitFamily("Celsius", {"Celsius": 1.0, "K": 1.0, "Fahrenheit": 1.0}, "Celsius")
-_UNITLESS = UnitFamily(None, {}, None)
+_TWH = 1e9  # kWh
+_ENERGY = UnitFamily("kWh", {"Wh": 0.001, "kWh": 1.0}, "Wh", (-_TWH, _TWH))
+_APPARENT_ENERGY = UnitFamily("kVAh", {"VAh": 0.001, "kVAh": 1.0}, "VAh", (-_TWH, _TWH))
+_REACTIVE_ENERGY = UnitFamily("kvarh", {"varh": 0.001, "kvarh": 1.0}, "varh", (-_TWH, _TWH))
+_POWER = UnitFamily("kW", {"W": 0.001, "kW": 1.0}, "W", (-10_000.0, 10_000.0))
+_REACTIVE_POWER = UnitFamily("kvar", {"var": 0.001, "kvar": 1.0}, "var", (-10_000.0, 10_000.0))
+_PERCENT = UnitFamily("Percent", {"Percent": 1.0}, "Percent", (0.0, 100.0))
+_CURRENT = UnitFamily("A", {"A": 1.0}, "A", (-10_000.0, 10_000.0))
+_VOLTAGE = UnitFamily("V", {"V": 1.0}, "V", (0.0, 5_000.0))
+_TEMPERATURE = UnitFamily("Celsius", {"Celsius": 1.0, "K": 1.0, "Fahrenheit": 1.0}, "Celsius", (-273.15, 1_000.0))
+# OCPP gives these no unit; a reading may name none.
+_POWER_FACTOR = UnitFamily(None, {}, None, (-1.0, 1.0))
+_FREQUENCY = UnitFamily(None, {"Hz": 1.0}, None, (0.0, 1_000.0))
+_RPM = UnitFamily(None, {"RPM": 1.0}, None, (0.0, 1e6))
 
 # Every measurand OCPP 1.6/2.0.1 defines. Ones the models do not use are still stored.
 MEASURANDS: dict[str, UnitFamily] = {
@@ -37,9 +47,9 @@ MEASURANDS: dict[str, UnitFamily] = {
     "Energy.Active.Import.Interval": _ENERGY,
     "Energy.Active.Export.Interval": _ENERGY,
     "Energy.Active.Net": _ENERGY,
-    "Energy.Apparent.Import": UnitFamily("kVAh", {"VAh": 0.001, "kVAh": 1.0}, "VAh"),
-    "Energy.Apparent.Export": UnitFamily("kVAh", {"VAh": 0.001, "kVAh": 1.0}, "VAh"),
-    "Energy.Apparent.Net": UnitFamily("kVAh", {"VAh": 0.001, "kVAh": 1.0}, "VAh"),
+    "Energy.Apparent.Import": _APPARENT_ENERGY,
+    "Energy.Apparent.Export": _APPARENT_ENERGY,
+    "Energy.Apparent.Net": _APPARENT_ENERGY,
     "Energy.Reactive.Import.Register": _REACTIVE_ENERGY,
     "Energy.Reactive.Export.Register": _REACTIVE_ENERGY,
     "Energy.Reactive.Import.Interval": _REACTIVE_ENERGY,
@@ -50,15 +60,15 @@ MEASURANDS: dict[str, UnitFamily] = {
     "Power.Offered": _POWER,
     "Power.Reactive.Import": _REACTIVE_POWER,
     "Power.Reactive.Export": _REACTIVE_POWER,
-    "Power.Factor": _UNITLESS,
+    "Power.Factor": _POWER_FACTOR,
     CURRENT: _CURRENT,
     "Current.Export": _CURRENT,
     "Current.Offered": _CURRENT,
     VOLTAGE: _VOLTAGE,
-    "Frequency": _UNITLESS,
+    "Frequency": _FREQUENCY,
     "Temperature": _TEMPERATURE,
     SOC: _PERCENT,
-    "RPM": _UNITLESS,
+    "RPM": _RPM,
     "Display.PresentSOC": _PERCENT,
     "Display.MinimumSOC": _PERCENT,
     "Display.TargetSOC": _PERCENT,
@@ -67,7 +77,7 @@ MEASURANDS: dict[str, UnitFamily] = {
 
 
 class UnitError(ValueError):
-    """A measurand or unit that evwatch cannot interpret; `field` says which."""
+    """A measurand, unit or value that evwatch cannot interpret; `field` says which."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -75,21 +85,28 @@ class UnitError(ValueError):
         self.message = message
 
 
+def _to_canonical(name: str, family: UnitFamily, unit: str | None, value: float) -> tuple[str | None, float]:
+    used = unit or family.default_unit
+    if used is None:
+        return None, value
+    if name == "Temperature" and used in family.factors:
+        return "Celsius", {"Celsius": value, "K": value - 273.15, "Fahrenheit": (value - 32.0) * 5.0 / 9.0}[used]
+    factor = family.factors.get(used)
+    if factor is None:
+        accepted = " or ".join(family.factors) or "no unit"
+        raise UnitError("unit", f"`{used}` is not a unit of {name} (expected {accepted})")
+    return family.canonical or used, value * factor
+
+
 def normalise(measurand: str | None, unit: str | None, value: float) -> tuple[str, str | None, float]:
-    """Return (measurand, canonical unit, value in that unit) or raise UnitError."""
+    """(measurand, canonical unit, value in that unit), or UnitError naming the bad field."""
     name = measurand or DEFAULT_MEASURAND
     family = MEASURANDS.get(name)
     if family is None:
         raise UnitError("measurand", f"`{name}` is not an OCPP measurand")
-    if family.canonical is None:
-        return name, unit, value
-    used = unit or family.default_unit
-    assert used is not None
-    if name == "Temperature" and used in family.factors:
-        celsius = {"Celsius": value, "K": value - 273.15, "Fahrenheit": (value - 32.0) * 5.0 / 9.0}[used]
-        return name, "Celsius", celsius
-    factor = family.factors.get(used)
-    if factor is None:
-        accepted = " or ".join(family.factors)
-        raise UnitError("unit", f"`{used}` is not a unit of {name} (expected {accepted})")
-    return name, family.canonical, value * factor
+    canonical, converted = _to_canonical(name, family, unit, value)
+    low, high = family.limits
+    if not low <= converted <= high:
+        shown = canonical or "(no unit)"
+        raise UnitError("value", f"{converted:g} {shown} is outside what {name} can read ({low:g} to {high:g})")
+    return name, canonical, converted

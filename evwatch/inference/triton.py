@@ -12,7 +12,7 @@ import tritonclient.grpc as grpcclient
 from numpy.typing import NDArray
 from tritonclient.utils import InferenceServerException
 
-from evwatch.domain.errors import Unavailable
+from evwatch.domain.errors import InferenceRejected, Unavailable
 
 log = logging.getLogger("evwatch.inference")
 
@@ -70,5 +70,22 @@ class TritonModel:
         try:
             result = self._client().infer(self.model_name, infer_inputs, outputs=outputs, client_timeout=self.timeout_s)
         except InferenceServerException as exc:
-            raise Unavailable(f"Triton inference on model {self.model_name} failed: {exc.message()}") from exc
+            raise classify(self.model_name, exc) from exc
         return {name: result.as_numpy(name) for name in self.output_names}
+
+
+# gRPC statuses that mean Triton refused this input or the model failed on it.
+_REJECTED = frozenset(
+    {"INVALID_ARGUMENT", "INTERNAL", "FAILED_PRECONDITION", "OUT_OF_RANGE", "UNIMPLEMENTED", "DATA_LOSS"}
+)
+# An internal error that says the backend process is gone is an outage, not a verdict on the input.
+_OUTAGE_HINTS = ("Stub process", "not healthy", "unavailable")
+
+
+def classify(model: str, exc: InferenceServerException) -> Unavailable | InferenceRejected:
+    """An outage (wait and retry) or a rejection (record it; the same input fails again)."""
+    status = str(exc.status() or "").removeprefix("StatusCode.")
+    message = exc.message() or str(exc)
+    if status in _REJECTED and not any(hint in message for hint in _OUTAGE_HINTS):
+        return InferenceRejected(f"Triton rejected the request to model {model} ({status}): {message}")
+    return Unavailable(f"Triton inference on model {model} failed ({status or 'no answer'}): {message}")

@@ -10,6 +10,7 @@ import clickhouse_connect
 from clickhouse_connect.driver.client import Client
 
 from evwatch.config import Settings
+from evwatch.private_files import private_dir
 
 log = logging.getLogger("evwatch.storage")
 
@@ -18,7 +19,7 @@ def connect(settings: Settings) -> Client:
     """Open a client on the configured DSN, creating the evwatch database if needed."""
     dsn = settings.clickhouse_dsn
     if dsn.startswith("chdb://") and dsn != "chdb://memory":
-        Path(dsn.removeprefix("chdb://")).mkdir(parents=True, exist_ok=True)
+        private_dir(Path(dsn.removeprefix("chdb://")))
     database = settings.clickhouse.database
     clickhouse_connect.get_client(dsn=dsn).command(f"CREATE DATABASE IF NOT EXISTS `{database}`")
     # tz_mode="aware" so DateTime64(3, 'UTC') columns come back as tz-aware datetimes.

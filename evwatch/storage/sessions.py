@@ -12,7 +12,14 @@ from typing import Any, Protocol
 from clickhouse_connect.driver.client import Client
 
 from evwatch.domain.readings import StoredReading
-from evwatch.domain.sessions import AnalysisRecord, AnomalyRecord, SessionFilters, SessionListItem, SessionRecord
+from evwatch.domain.sessions import (
+    AnalysisFailure,
+    AnalysisRecord,
+    AnomalyRecord,
+    SessionFilters,
+    SessionListItem,
+    SessionRecord,
+)
 from evwatch.storage.clickhouse import scalar
 
 _SESSION_COLUMNS = [
@@ -121,7 +128,10 @@ class SessionStore(Protocol):
     def delete_meter_values(self, tenant_id: str, session_id: str) -> None: ...
     def load_readings(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, list[StoredReading]]: ...
     def count_readings(self, tenant_id: str, session_id: str) -> int: ...
+    def count_readings_many(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, int]: ...
     def insert_analyses(self, records: Sequence[AnalysisRecord]) -> None: ...
+    def record_analysis_failure(self, tenant_id: str, session_id: str, failure: AnalysisFailure) -> None: ...
+    def latest_failures(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, AnalysisFailure]: ...
     def latest_analyses(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, AnalysisRecord]: ...
     def recent_categories(
         self, tenant_id: str, charging_station_id: str, connector_id: str | None, since: datetime, exclude_session: str
@@ -229,6 +239,38 @@ class ClickHouseSessionStore:
             "SELECT count() FROM meter_values FINAL WHERE tenant_id = {t:String} AND session_id = {s:String}",
             {"t": tenant_id, "s": session_id},
         )
+
+    def count_readings_many(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, int]:
+        """Stored readings per session (sessions without any are left out)."""
+        ids = sorted(set(session_ids))
+        if not ids:
+            return {}
+        rows = self._client.query(
+            "SELECT session_id, count() FROM meter_values FINAL WHERE tenant_id = {t:String} "
+            "AND session_id IN {ids:Array(String)} GROUP BY session_id",
+            parameters={"t": tenant_id, "ids": ids},
+        ).result_rows
+        return {r[0]: int(r[1]) for r in rows}
+
+    def record_analysis_failure(self, tenant_id: str, session_id: str, failure: AnalysisFailure) -> None:
+        """Keep the latest failed analysis of a session."""
+        self._client.insert(
+            "session_analysis_errors",
+            [[tenant_id, session_id, failure.failed_at, failure.reason]],
+            column_names=["tenant_id", "session_id", "failed_at", "reason"],
+        )
+
+    def latest_failures(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, AnalysisFailure]:
+        """The latest failed analysis of each session that has one."""
+        ids = sorted(set(session_ids))
+        if not ids:
+            return {}
+        rows = self._client.query(
+            "SELECT session_id, failed_at, reason FROM session_analysis_errors FINAL "
+            "WHERE tenant_id = {t:String} AND session_id IN {ids:Array(String)}",
+            parameters={"t": tenant_id, "ids": ids},
+        ).result_rows
+        return {r[0]: AnalysisFailure(r[1], r[2]) for r in rows}
 
     def insert_analyses(self, records: Sequence[AnalysisRecord]) -> None:
         """Write inference rows and their anomaly rows."""

@@ -29,6 +29,16 @@ class ClickHouseTenantStore:
             column_names=["tenant_id", "name", "created_at", "version"],
         )
 
+    def existing(self, tenant_ids: set[str]) -> set[str]:
+        """The ids among `tenant_ids` that name a tenant."""
+        if not tenant_ids:
+            return set()
+        rows = self._client.query(
+            "SELECT DISTINCT tenant_id FROM tenants WHERE tenant_id IN {ids:Array(String)}",
+            parameters={"ids": sorted(tenant_ids)},
+        ).result_rows
+        return {r[0] for r in rows}
+
     def count_api_keys(self) -> int:
         """Number of API keys across all tenants (0 means a fresh database)."""
         return scalar(self._client, "SELECT count() FROM api_keys FINAL")

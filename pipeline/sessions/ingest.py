@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from evwatch.clock import utc_now
 from evwatch.contracts.meter_values import BackendReadings
+from evwatch.domain.bounds import Bounds
 from evwatch.domain.sessions import DEFAULT_STATUS, SessionRecord
 from evwatch.storage.sessions import MeterValueRow, SessionStore
+from pipeline.dead_letters import INVALID, PROCESSING, DeadLetter
+from pipeline.failures import isolate
 from pipeline.incoming import IncomingMessage
+
+STEP = "store_readings"
+Touched = tuple[str, str]
 
 
 def merge_session(tenant_id: str, msg: BackendReadings, prior: SessionRecord | None, now: datetime) -> SessionRecord:
@@ -39,32 +46,60 @@ def merge_session(tenant_id: str, msg: BackendReadings, prior: SessionRecord | N
 
 
 class SessionIngest:
-    """Stores a micro-batch of backend messages and says which sessions it touched."""
+    """Stores a micro-batch of backend messages and says which sessions it touched.
 
-    def __init__(self, store: SessionStore, clock: Callable[[], datetime] = utc_now) -> None:
+    A message that would take its session past `bounds.max_readings_per_session` is a dead letter;
+    a message storage refuses is isolated and dead-lettered; an unreachable store is waited out.
+    """
+
+    def __init__(
+        self, store: SessionStore, bounds: Bounds, stop: threading.Event, clock: Callable[[], datetime] = utc_now
+    ) -> None:
         self.store = store
+        self.bounds = bounds
+        self.stop = stop
         self.clock = clock
 
-    def __call__(self, incoming: Sequence[IncomingMessage]) -> list[tuple[str, str]]:
-        """Store the backend messages of a batch (append semantics); returns the (tenant, session) keys touched.
+    def __call__(self, incoming: Sequence[IncomingMessage]) -> list[Touched | DeadLetter]:
+        """Store the backend messages of a batch; API writes are skipped (the API stored them)."""
+        backend = [item for item in incoming if isinstance(item.message, BackendReadings)]
+        return isolate(STEP, backend, self._store, _dead_letter, self.stop)
 
-        API writes are skipped: the API stored them before it republished them.
-        """
-        by_tenant: dict[str, list[tuple[IncomingMessage, BackendReadings]]] = {}
-        for item in incoming:
-            if isinstance(item.message, BackendReadings):
-                by_tenant.setdefault(item.message.tenant_id, []).append((item, item.message))
-        touched: list[tuple[str, str]] = []
+    def _store(self, items: Sequence[IncomingMessage]) -> list[Touched | DeadLetter]:
+        by_tenant: dict[str, list[IncomingMessage]] = {}
+        for item in items:
+            by_tenant.setdefault(item.message.tenant_id, []).append(item)
+        out: list[Touched | DeadLetter] = []
         now = self.clock()
-        for tenant_id, items in by_tenant.items():
-            existing = self.store.get_sessions(tenant_id, [msg.session_id for _, msg in items])
-            merged: dict[str, SessionRecord] = {}
-            rows: list[MeterValueRow] = []
-            for item, msg in items:
-                session = merge_session(tenant_id, msg, merged.get(msg.session_id) or existing.get(msg.session_id), now)
-                merged[msg.session_id] = session
-                rows.extend(MeterValueRow(session, r, f"{item.source_key}:{i}") for i, r in enumerate(item.readings))
-            self.store.upsert_sessions(list(merged.values()))
-            self.store.insert_meter_values(rows, now)
-            touched.extend((tenant_id, sid) for sid in merged)
-        return touched
+        for tenant_id, group in by_tenant.items():
+            out.extend(self._store_tenant(tenant_id, group, now))
+        return out
+
+    def _store_tenant(self, tenant_id: str, items: list[IncomingMessage], now: datetime) -> list[Touched | DeadLetter]:
+        session_ids = [item.message.session_id for item in items]
+        existing = self.store.get_sessions(tenant_id, session_ids)
+        counts = self.store.count_readings_many(tenant_id, session_ids)
+        merged: dict[str, SessionRecord] = {}
+        rows: list[MeterValueRow] = []
+        refused: list[Touched | DeadLetter] = []
+        for item in items:
+            msg = item.message
+            assert isinstance(msg, BackendReadings)
+            held = counts.get(msg.session_id, 0)
+            if held + len(item.readings) > self.bounds.max_readings_per_session:
+                limit = self.bounds.max_readings_per_session
+                reason = f"meterValues: session {msg.session_id!r} would hold more than {limit} readings"
+                refused.append(item.source.refused(STEP, INVALID, reason))
+                continue
+            counts[msg.session_id] = held + len(item.readings)
+            session = merge_session(tenant_id, msg, merged.get(msg.session_id) or existing.get(msg.session_id), now)
+            merged[msg.session_id] = session
+            rows.extend(MeterValueRow(session, r, f"{item.source.ref}:{i}") for i, r in enumerate(item.readings))
+        # Readings first: if the session row then fails, nothing half-written is visible through the API.
+        self.store.insert_meter_values(rows, now)
+        self.store.upsert_sessions(list(merged.values()))
+        return [*refused, *((tenant_id, sid) for sid in merged)]
+
+
+def _dead_letter(item: IncomingMessage, exc: Exception) -> list[Touched | DeadLetter]:
+    return [item.source.refused(STEP, PROCESSING, f"{type(exc).__name__}: {exc}")]

@@ -21,12 +21,14 @@ from evwatch.analysis import SessionAnalyser
 from evwatch.contracts.events import SessionAnalyzed
 from evwatch.contracts.meter_values import ApiSessionWrite
 from evwatch.domain.sessions import AnalysisRecord
+from pipeline.dead_letters import DeadLetter
+from pipeline.failures import isolate
 from pipeline.incoming import IncomingMessage
 from pipeline.keys import entity_key, split_key
-from pipeline.retry import until_available
-from pipeline.sessions.ingest import SessionIngest
+from pipeline.sessions.ingest import SessionIngest, Touched
 
 EventMessage = KafkaSinkMessage[bytes | None, bytes | None]
+ANALYSE_STEP = "analyse"
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,15 @@ class SessionDeps:
     stop: threading.Event
 
 
-def _pending_analysis(item: IncomingMessage) -> tuple[str, str] | None:
+@dataclass(frozen=True)
+class SessionStreams:
+    """What the session steps hand back to the flow for its sinks."""
+
+    dead_letters: Stream[DeadLetter]
+    events: Stream[EventMessage] | None
+
+
+def _pending_analysis(item: IncomingMessage) -> Touched | None:
     """The API stored these readings but could not reach Triton: the flow analyses them."""
     msg = item.message
     if isinstance(msg, ApiSessionWrite) and msg.analysis_pending:
@@ -49,18 +59,29 @@ def _pending_analysis(item: IncomingMessage) -> tuple[str, str] | None:
 
 
 def _analyse(
-    analyser: SessionAnalyser, stop: threading.Event, batch: list[tuple[str, list[tuple[str, str]]]]
+    analyser: SessionAnalyser, stop: threading.Event, batch: list[tuple[str, list[Touched]]]
 ) -> list[AnalysisRecord]:
-    """Analyse each debounced session; while Triton is unreachable, wait and retry instead of dropping work."""
+    """Analyse each debounced session: an outage is waited out, a session that fails on its own data
+    gets the failure recorded on it (no retry until it changes) and the others go on."""
     by_tenant: dict[str, list[str]] = {}
     for key, _ in batch:
         tenant_id, session_id = split_key(key)
         by_tenant.setdefault(tenant_id, []).append(session_id)
     records: list[AnalysisRecord] = []
     for tenant_id, session_ids in by_tenant.items():
-        run = functools.partial(analyser.analyse, tenant_id, session_ids)
-        records.extend(until_available(run, stop, f"{len(session_ids)} sessions"))
+        records += isolate(
+            ANALYSE_STEP,
+            session_ids,
+            functools.partial(analyser.analyse, tenant_id),
+            functools.partial(_record, analyser, tenant_id),
+            stop,
+        )
     return records
+
+
+def _record(analyser: SessionAnalyser, tenant_id: str, session_id: str, exc: Exception) -> list[AnalysisRecord]:
+    analyser.record_failure(tenant_id, session_id, exc)
+    return []
 
 
 def event_message(record: AnalysisRecord) -> EventMessage:
@@ -77,15 +98,25 @@ def event_message(record: AnalysisRecord) -> EventMessage:
     return KafkaSinkMessage(key=f"{record.tenant_id}/{record.session_id}".encode(), value=msgspec.json.encode(event))
 
 
-def add_session_steps(valid: Stream[IncomingMessage], deps: SessionDeps) -> Stream[EventMessage] | None:
-    """Attach the session steps to the stream of valid meter-values messages; returns the events."""
-    touched = op.flat_map_batch("store_readings", valid, deps.ingest)
+def _touched(item: Touched | DeadLetter) -> Touched | None:
+    return None if isinstance(item, DeadLetter) else item
+
+
+def _dead(item: Touched | DeadLetter) -> DeadLetter | None:
+    return item if isinstance(item, DeadLetter) else None
+
+
+def add_session_steps(valid: Stream[IncomingMessage], deps: SessionDeps) -> SessionStreams:
+    """Attach the session steps to the stream of valid meter-values messages."""
+    stored = op.flat_map_batch("store_readings", valid, deps.ingest)
+    dead = op.filter_map("store_readings_dead", stored, _dead)
+    touched = op.filter_map("store_readings_touched", stored, _touched)
     analyser = deps.analyser
     if analyser is None:
-        return None
+        return SessionStreams(dead, None)
     deferred = op.filter_map("deferred_by_api", valid, _pending_analysis)
     to_analyse = op.merge("sessions_to_analyse", touched, deferred)
     keyed = op.key_on("key_by_session", to_analyse, lambda key: entity_key(*key))
     debounced = op.collect("debounce", keyed, timeout=deps.debounce, max_size=1_000_000)
     analysed = op.flat_map_batch("analyse", debounced, functools.partial(_analyse, analyser, deps.stop))
-    return op.map("analysed_event", analysed, event_message)
+    return SessionStreams(dead, op.map("analysed_event", analysed, event_message))

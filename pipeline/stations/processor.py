@@ -87,7 +87,7 @@ class StatusChanged:
 
     event: StatusEvent
     info: str | None
-    source_key: str
+    source_ref: str
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def on_input(
             out.append(EnergyChanged(tuple(rows)))
     elif isinstance(item, StatusInput):
         apply_status(state.windows, item.event)
-        out.append(StatusChanged(item.event, item.info, item.source_key))
+        out.append(StatusChanged(item.event, item.info, item.source.ref))
     elif _apply_metadata(state, item):
         out.append(MetadataChanged(item.metadata, item.received_at, state.first_seen))
     out.extend(_close(state, now, cfg))

@@ -14,10 +14,12 @@ from evwatch.inference import BatchInfer
 from models.shade.features import prepare, stack_inputs
 from models.shade.interpret import interpret
 from models.shade.schema import MODEL_VERSION, ShadeResult, StationDay
+from pipeline.failures import isolate
 from pipeline.keys import entity_key, split_key
-from pipeline.retry import until_available
 from pipeline.stations.processor import ScoreDay, StationOutput
 from pipeline.stations.windows import station_inference_id
+
+SCORE_STEP = "station_score"
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,11 @@ class DayScored:
 
 
 class StationScorer:
-    """The scoring step: the micro-batch's station-days go through SHADE in one call; other items pass."""
+    """The scoring step: the micro-batch's station-days go through SHADE in one call; other items pass.
+
+    While Triton is unreachable the step waits; a day SHADE cannot score (a rejected request, a
+    bug) is counted, logged and left unscored, and the others are scored.
+    """
 
     def __init__(self, infer: BatchInfer, threshold: float, clock: Clock, stop: threading.Event) -> None:
         self.infer = infer
@@ -96,7 +102,7 @@ class StationScorer:
         self.stop = stop
 
     def __call__(self, batch: list[tuple[str, StationOutput]]) -> list[tuple[str, StationOutput | DayScored]]:
-        """Score the batch's station-days; while Triton is unreachable, wait and retry."""
+        """Score the batch's station-days."""
         requests: dict[tuple[str, str, int], ScoreRequest] = {}
         passed: list[tuple[str, StationOutput | DayScored]] = []
         for key, out in batch:
@@ -108,10 +114,12 @@ class StationScorer:
                 passed.append((key, out))
         if requests:
             analyzed_at = datetime.fromtimestamp(self.clock(), UTC)
-            rows = until_available(
-                lambda: score_days(list(requests.values()), self.infer, self.threshold, analyzed_at),
+            rows = isolate(
+                SCORE_STEP,
+                list(requests.values()),
+                lambda some: score_days(some, self.infer, self.threshold, analyzed_at),
+                lambda _request, _exc: [],
                 self.stop,
-                f"{len(requests)} station-days",
             )
             passed.extend((entity_key(r.tenant_id, r.charging_station_id), DayScored(r)) for r in rows)
         return passed

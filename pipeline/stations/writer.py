@@ -5,6 +5,8 @@ No inference here (that is `scoring.py`); one insert per table per micro-batch.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import msgspec
@@ -14,12 +16,14 @@ from evwatch.clock import Clock
 from evwatch.contracts.events import StationAnomalyDetected
 from evwatch.domain.stations import ConnectorInfo, MinuteEnergyRow, StationInferenceRow, StationRecord, StatusRow
 from evwatch.storage.stations import StationWrites
+from pipeline.failures import isolate
 from pipeline.keys import split_key
 from pipeline.stations.processor import EnergyChanged, MetadataChanged, StationOutput, StationSeen, StatusChanged
 from pipeline.stations.scoring import DayScored
 from pipeline.stations.windows import station_record_id
 
 EventMessage = KafkaSinkMessage[bytes | None, bytes | None]
+WRITE_STEP = "station_write"
 StationItem = tuple[str, StationOutput | DayScored]
 
 
@@ -98,7 +102,7 @@ def status_rows(batch: list[StationItem]) -> list[StatusRow]:
                     event.status,
                     event.error_code,
                     out.info,
-                    out.source_key,
+                    out.source_ref,
                 )
             )
     return rows
@@ -121,21 +125,29 @@ def anomaly_event(row: StationInferenceRow) -> EventMessage:
 
 
 class StationWriter:
-    """Stores one micro-batch of station items; returns the events of anomalous SHADE results."""
+    """Stores one micro-batch of station items; returns the events of anomalous SHADE results.
 
-    def __init__(self, store: StationWrites, clock: Clock) -> None:
+    Waits while ClickHouse is unreachable; an item ClickHouse refuses is counted, logged and skipped.
+    """
+
+    def __init__(self, store: StationWrites, clock: Clock, stop: threading.Event) -> None:
         self.store = store
         self.clock = clock
+        self.stop = stop
 
     def __call__(self, batch: list[StationItem]) -> list[EventMessage]:
         """Insert stations, minute energy, status changes and SHADE results."""
+        return isolate(WRITE_STEP, batch, self._write, lambda _item, _exc: [], self.stop)
+
+    def _write(self, batch: Sequence[StationItem]) -> list[EventMessage]:
+        items = list(batch)
         now = datetime.fromtimestamp(self.clock(), UTC)
-        stations = station_rows(batch, now)
+        stations = station_rows(items, now)
         if stations:
             records, versions = zip(*stations.values(), strict=True)
             self.store.upsert_stations(list(records), list(versions))
-        self.store.insert_minute_energy(minute_rows(batch))
-        self.store.insert_status_rows(status_rows(batch), now)
-        scored = [out.row for _, out in batch if isinstance(out, DayScored)]
+        self.store.insert_minute_energy(minute_rows(items))
+        self.store.insert_status_rows(status_rows(items), now)
+        scored = [out.row for _, out in items if isinstance(out, DayScored)]
         self.store.insert_station_inferences(scored)
         return [anomaly_event(row) for row in scored if row.is_anomaly]

@@ -14,7 +14,7 @@ from evwatch.domain.sessions import SessionFilters
 from serving.auth import Caller
 from serving.errors import ERROR_RESPONSES
 from serving.json_body import JsonBody
-from serving.pagination import PageParam, PageSizeParam
+from serving.pagination import Page
 from serving.sessions.schemas import ListSessionsResponse, SessionAnalysis, SessionDetail
 from serving.sessions.service import SessionService
 
@@ -30,8 +30,7 @@ class SessionController(Controller):
         self,
         caller: NamedDependency[Caller],
         sessions: NamedDependency[SessionService],
-        page: PageParam = 0,
-        page_size: PageSizeParam = 20,
+        paging: NamedDependency[Page],
         charging_station_id: Annotated[str | None, QueryParameter(name="chargingStationId")] = None,
         evse_id: Annotated[str | None, QueryParameter(name="evseId")] = None,
         is_anomaly: Annotated[bool | None, QueryParameter(name="isAnomaly")] = None,
@@ -44,7 +43,7 @@ class SessionController(Controller):
         filters = SessionFilters(
             charging_station_id, evse_id, is_anomaly, min_score, min_confidence, date_from, date_to
         )
-        return sessions.list_sessions(caller.tenant_id, filters, page, page_size)
+        return sessions.list_sessions(caller.tenant_id, filters, paging)
 
     @post(
         "/",

@@ -21,22 +21,25 @@ from evwatch.contracts.meter_values import (
     ReplaceSessionRequest,
     UpdateSessionRequest,
     reading_to_wire,
-    readings_from_wire,
+    validated_readings,
 )
-from evwatch.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound, Unavailable
+from evwatch.domain.bounds import Bounds
+from evwatch.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from evwatch.domain.ocpp import SOC
 from evwatch.domain.readings import StoredReading
 from evwatch.domain.sessions import (
     DEFAULT_STATUS,
     MIN_READINGS,
+    AnalysisFailure,
     AnalysisRecord,
     SessionFilters,
     SessionListItem,
     SessionRecord,
     check_session_id,
 )
+from evwatch.outages import is_outage
 from evwatch.storage.sessions import MeterValueRow, SessionStore
-from serving.pagination import Pagination
+from serving.pagination import Page, Pagination
 from serving.sessions.schemas import (
     AnomalyCategoryResult,
     BucketRange,
@@ -53,6 +56,7 @@ Publisher = Callable[[ApiSessionWrite], None]
 WriteOp = Literal["create", "replace", "append"]
 
 PENDING_MESSAGE = "Meter values stored; analysis is pending because the inference service is unavailable."
+FAILED_MESSAGE = "Meter values stored; the analysis failed"
 
 
 class SessionService:
@@ -63,24 +67,27 @@ class SessionService:
         store: SessionStore,
         analyser: SessionAnalyser,
         publish: Publisher | None,
+        bounds: Bounds,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.store = store
         self.analyser = analyser
         self.publish = publish
+        self.bounds = bounds
         self.clock = clock
 
     # ---------------------------------------------------------------- reads
-    def list_sessions(self, tenant_id: str, filters: SessionFilters, page: int, page_size: int) -> ListSessionsResponse:
+    def list_sessions(self, tenant_id: str, filters: SessionFilters, page: Page) -> ListSessionsResponse:
         """A page of the tenant's sessions, newest first, with their latest analysis."""
-        items, total = self.store.list_sessions(tenant_id, filters, page, page_size)
-        return ListSessionsResponse([_summary(i) for i in items], Pagination(total, page, page_size))
+        items, total = self.store.list_sessions(tenant_id, filters, page.number, page.size)
+        return ListSessionsResponse([_summary(i) for i in items], Pagination.of(page, total))
 
     def detail(self, tenant_id: str, session_id: str) -> SessionDetail:
         """The session, its readings (reconstructed SoC flagged) and latest analysis."""
         session = self._get(tenant_id, session_id)
         readings = self.store.load_readings(tenant_id, [session_id])[session_id]
         analysis = self.store.latest_analyses(tenant_id, [session_id]).get(session_id)
+        failure = self.store.latest_failures(tenant_id, [session_id]).get(session_id)
         if analysis is not None:
             readings += [
                 StoredReading(ts, SOC, "Percent", v, reconstructed=True) for ts, v in analysis.reconstructed_soc
@@ -92,6 +99,7 @@ class SessionService:
             status=session.status,
             created_at=session.created_at,
             meter_values=[reading_to_wire(r) for r in readings],
+            message=_failure_message(failure, analysis),
             **_analysis_fields(analysis),
         )
 
@@ -99,7 +107,7 @@ class SessionService:
     def create(self, tenant_id: str, request: CreateSessionRequest) -> SessionAnalysis:
         """Create Session: 409 on an existing id, analysis when 3+ readings arrive."""
         check_session_id(request.session_id)
-        readings = readings_from_wire(request.meter_values or [])
+        readings = validated_readings(request, self.bounds, self.clock())
         if self.store.get_session(tenant_id, request.session_id) is not None:
             raise Conflict(f"A session with sessionId {request.session_id} already exists.")
         now = self.clock()
@@ -120,15 +128,16 @@ class SessionService:
         """Replace Session: every stored reading is swapped for the given ones (at least one)."""
         if not request.meter_values:
             raise InvalidInput([FieldProblem("meterValues", "must contain at least 1 item")])
-        readings = readings_from_wire(request.meter_values)
+        readings = validated_readings(request, self.bounds, self.clock())
         session = self._updated(tenant_id, session_id, request.metadata, request.status)
         return self._store_and_analyse(session, readings, "replace", True)
 
     def append(self, tenant_id: str, session_id: str, request: UpdateSessionRequest) -> SessionAnalysis:
         """Update Session: append readings; an empty list changes nothing and runs nothing."""
-        readings = readings_from_wire(request.meter_values or [])
+        readings = validated_readings(request, self.bounds, self.clock())
         session = self._updated(tenant_id, session_id, request.metadata, request.status)
         if readings:
+            self._check_session_cap(session, len(readings))
             return self._store_and_analyse(session, readings, "append", True)
         if request.metadata is not None or request.status is not None:
             self.store.upsert_sessions([session])
@@ -152,6 +161,13 @@ class SessionService:
             updated_at=self.clock(),
         )
 
+    def _check_session_cap(self, session: SessionRecord, adding: int) -> None:
+        held = self.store.count_readings(session.tenant_id, session.session_id)
+        if held + adding > self.bounds.max_readings_per_session:
+            limit = self.bounds.max_readings_per_session
+            problem = f"the session would hold {held + adding} readings (at most {limit})"
+            raise InvalidInput([FieldProblem("meterValues", problem)])
+
     def _store_and_analyse(
         self, session: SessionRecord, readings: list[StoredReading], op: WriteOp, publish_values: bool
     ) -> SessionAnalysis:
@@ -169,11 +185,16 @@ class SessionService:
             try:
                 records = self.analyser.analyse(session.tenant_id, [session.session_id])
                 analysis = records[0] if records else None
-            except Unavailable as exc:
-                # The readings are stored; the pipeline finishes the analysis once Triton is back.
-                log.warning("analysis deferred for session %s: %s", session.session_id, exc)
-                pending = True
-                message = PENDING_MESSAGE
+            except Exception as exc:
+                if not is_outage(exc):
+                    # The readings are stored; the analysis failed on them and says so in the detail.
+                    failure = self.analyser.record_failure(session.tenant_id, session.session_id, exc)
+                    message = f"{FAILED_MESSAGE}: {failure.reason}"
+                else:
+                    # The readings are stored; the pipeline finishes the analysis once Triton is back.
+                    log.warning("analysis deferred for session %s: %s", session.session_id, exc)
+                    pending = True
+                    message = PENDING_MESSAGE
         elif count < MIN_READINGS:
             message = f"Analysis runs once the session has at least {MIN_READINGS} meter values (it has {count})."
         self._republish(session, readings if publish_values else None, op, pending)
@@ -201,6 +222,13 @@ class SessionService:
             self.publish(message)
         except Exception:  # the readings are stored; the stream copy is best effort
             log.warning("could not publish session %s to Kafka", session.session_id, exc_info=True)
+
+
+def _failure_message(failure: AnalysisFailure | None, analysis: AnalysisRecord | None) -> str | None:
+    """The last analysis failed, and no analysis succeeded since."""
+    if failure is None or (analysis is not None and analysis.analyzed_at >= failure.failed_at):
+        return None
+    return f"The latest analysis failed: {failure.reason}"
 
 
 def _anomalies(analysis: AnalysisRecord) -> list[AnomalyCategoryResult]:

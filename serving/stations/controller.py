@@ -8,7 +8,7 @@ from litestar.params import FromPath
 
 from serving.auth import Caller
 from serving.errors import ERROR_RESPONSES
-from serving.pagination import PageParam, PageSizeParam
+from serving.pagination import Page
 from serving.stations.schemas import (
     ListStationAnomaliesResponse,
     ListStationsResponse,
@@ -33,11 +33,10 @@ class StationController(Controller):
         self,
         caller: NamedDependency[Caller],
         stations: NamedDependency[StationService],
-        page: PageParam = 0,
-        page_size: PageSizeParam = 20,
+        paging: NamedDependency[Page],
     ) -> ListStationsResponse:
         """Stations with aggregated anomaly statistics (view refreshed every 60 s), by id."""
-        return stations.list_stations(caller.tenant_id, page, page_size)
+        return stations.list_stations(caller.tenant_id, paging)
 
     # Declared before the templated routes: `lookup` is never a station id.
     @get(
@@ -81,11 +80,10 @@ class StationController(Controller):
         caller: NamedDependency[Caller],
         stations: NamedDependency[StationService],
         charging_station_id: FromPath[str],
-        page: PageParam = 0,
-        page_size: PageSizeParam = 20,
+        paging: NamedDependency[Page],
     ) -> ListStationAnomaliesResponse:
         """SHADE results of the station, newest first, including non-anomalous ones."""
-        return stations.anomalies(caller.tenant_id, charging_station_id, page, page_size)
+        return stations.anomalies(caller.tenant_id, charging_station_id, paging)
 
     @get(
         "/{charging_station_id:str}/connectors",

@@ -9,7 +9,7 @@ from evwatch.domain.errors import NotFound
 from evwatch.domain.ocpp import STATION_CONNECTOR, connector_sort_key
 from evwatch.domain.stations import StationInferenceRow, StationRecord
 from evwatch.storage.stations import ClickHouseStationStore
-from serving.pagination import Pagination
+from serving.pagination import Page, Pagination
 from serving.stations.schemas import (
     ConnectorAnomalyBreakdown,
     ConnectorEnergyTimeline,
@@ -93,9 +93,9 @@ class StationService:
             raise NotFound(f"Charging station {station_id!r} not found.")
         return station
 
-    def list_stations(self, tenant_id: str, page: int, page_size: int) -> ListStationsResponse:
+    def list_stations(self, tenant_id: str, page: Page) -> ListStationsResponse:
         """A page of the aggregated view."""
-        rows, total = self.store.list_station_aggregates(tenant_id, page, page_size)
+        rows, total = self.store.list_station_aggregates(tenant_id, page.number, page.size)
         content = [
             StationSummary(
                 id=r.id,
@@ -107,7 +107,7 @@ class StationService:
             )
             for r in rows
         ]
-        return ListStationsResponse(content, Pagination(total, page, page_size))
+        return ListStationsResponse(content, Pagination.of(page, total))
 
     def lookup(self, tenant_id: str) -> StationIdLookupResponse:
         """Distinct station ids from the base table."""
@@ -153,11 +153,11 @@ class StationService:
             )
         return StationConnectorsResponse(charging_station_id=station_id, connectors=out)
 
-    def anomalies(self, tenant_id: str, station_id: str, page: int, page_size: int) -> ListStationAnomaliesResponse:
+    def anomalies(self, tenant_id: str, station_id: str, page: Page) -> ListStationAnomaliesResponse:
         """The station's SHADE history, newest first, anomalous or not."""
         self._station(tenant_id, station_id)
-        rows, total = self.store.list_station_inferences(tenant_id, station_id, page, page_size)
-        return ListStationAnomaliesResponse([_record(r) for r in rows], Pagination(total, page, page_size))
+        rows, total = self.store.list_station_inferences(tenant_id, station_id, page.number, page.size)
+        return ListStationAnomaliesResponse([_record(r) for r in rows], Pagination.of(page, total))
 
     def _latest(self, tenant_id: str, station_id: str) -> StationInferenceRow:
         self._station(tenant_id, station_id)

@@ -75,7 +75,10 @@ def test_run_serves_the_api_and_the_stream_then_stops_cleanly(tmp_path: Path) ->
         key_file = tmp_path / "var" / "bootstrap-admin-key"
         assert oct(key_file.stat().st_mode & 0o777) == "0o600"
         key = key_file.read_text().strip()
-        assert key in (tmp_path / "run.log").read_text()  # printed once at first start
+        log_text = (tmp_path / "run.log").read_text()
+        # Not a terminal: the key stays out of the log, which says where the file is.
+        assert key not in log_text and f"saved to {key_file}" in log_text
+        assert oct((tmp_path / "var").stat().st_mode & 0o777) == "0o700"
         headers = {"Authorization": f"Bearer {key}"}
 
         created = httpx.post(f"{base}/v1/sessions", json=session_body("e2e-api"), headers=headers, timeout=30)

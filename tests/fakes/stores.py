@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from evwatch.domain.readings import StoredReading
-from evwatch.domain.sessions import AnalysisRecord, SessionFilters, SessionListItem, SessionRecord
+from evwatch.domain.sessions import AnalysisFailure, AnalysisRecord, SessionFilters, SessionListItem, SessionRecord
 from evwatch.domain.stations import MinuteEnergyRow, StationInferenceRow, StationRecord, StatusRow
 from evwatch.storage.sessions import MeterValueRow
 
@@ -27,6 +27,7 @@ class InMemorySessionStore:
         field(default_factory=dict)
     )
     analyses: dict[tuple[str, str, str], AnalysisRecord] = field(default_factory=dict)
+    failures: dict[tuple[str, str], AnalysisFailure] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def get_sessions(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, SessionRecord]:
@@ -63,6 +64,18 @@ class InMemorySessionStore:
     def count_readings(self, tenant_id: str, session_id: str) -> int:
         with self.lock:
             return len(self.readings.get((tenant_id, session_id), {}))
+
+    def count_readings_many(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, int]:
+        counts = {sid: self.count_readings(tenant_id, sid) for sid in set(session_ids)}
+        return {sid: n for sid, n in counts.items() if n}
+
+    def record_analysis_failure(self, tenant_id: str, session_id: str, failure: AnalysisFailure) -> None:
+        with self.lock:
+            self.failures[(tenant_id, session_id)] = failure
+
+    def latest_failures(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, AnalysisFailure]:
+        with self.lock:
+            return {s: self.failures[(tenant_id, s)] for s in set(session_ids) if (tenant_id, s) in self.failures}
 
     def insert_analyses(self, records: Sequence[AnalysisRecord]) -> None:
         with self.lock:

@@ -175,6 +175,6 @@ def api(runtime: Runtime) -> Iterator[TestClient[Litestar]]:
     """Litestar TestClient over the real runtime (real Triton, Kafka and chDB)."""
     from serving.app import build_app
 
-    app = build_app(lambda: nullcontext(runtime.api_services()), runtime.settings.api)
+    app = build_app(lambda: nullcontext(runtime.api_services()), runtime.settings.api, runtime.settings.bounds)
     with TestClient(app=app) as client:
         yield client

@@ -28,7 +28,7 @@ def test_analysis_deferred_by_an_unreachable_triton_is_completed_by_the_pipeline
 ) -> None:
     dead_triton = csar2_model(TritonSettings(grpc_port=free_port(), request_timeout_s=2.0))
     store = ClickHouseSessionStore(runtime.client)
-    service = SessionService(store, SessionAnalyser(store, dead_triton), runtime.publisher)
+    service = SessionService(store, SessionAnalyser(store, dead_triton), runtime.publisher, runtime.settings.bounds)
     session_id = f"deferred-{uuid.uuid4().hex[:8]}"
     body = decode(msgspec.json.encode(session_body(session_id)), CreateSessionRequest)
 

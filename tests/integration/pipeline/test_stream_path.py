@@ -122,7 +122,9 @@ def test_unused_ocpp_measurand_is_stored_and_ignored(runtime: Any, api: Any, ten
     assert any(m["measurand"] == "Current.Import" for m in body["meterValues"])
 
 
-def test_api_accepted_sessions_are_republished_to_the_meter_values_topic(runtime: Any, api: Any, tenant: Any) -> None:
+def test_api_accepted_sessions_are_republished_to_the_internal_api_writes_topic(
+    runtime: Any, api: Any, tenant: Any
+) -> None:
     from tests.support.sessions import session_body
 
     session_id = f"api-{uuid.uuid4().hex[:8]}"
@@ -130,7 +132,7 @@ def test_api_accepted_sessions_are_republished_to_the_meter_values_topic(runtime
     kafka = runtime.settings.kafka
 
     def published() -> list[dict[str, Any]]:
-        msgs = consume_all(kafka.bootstrap_servers, kafka.topics.meter_values, 1, timeout_s=5)
+        msgs = consume_all(kafka.bootstrap_servers, kafka.topics.api_writes, 1, timeout_s=5)
         found = [msgspec.json.decode(m.value()) for m in msgs if session_id.encode() in (m.value() or b"")]
         return found
 

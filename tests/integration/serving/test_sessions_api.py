@@ -240,7 +240,7 @@ def test_body_over_the_limit_is_413(api: Any, tenant: Any, runtime: Any) -> None
 
 def test_a_long_real_session_of_50000_values_is_accepted(api: Any, tenant: Any) -> None:
     session_id = sid()
-    values = readings(16_667, step_s=2)  # 3 measurands each: 50,001 meter values over ~9 h
+    values = readings(16_666, step_s=2)  # 3 measurands each: 49,998 meter values over ~9 h, under the cap
     resp = api.post(
         "/v1/sessions",
         json={"sessionId": session_id, "chargingStationId": "CP-1", "meterValues": values},

@@ -12,9 +12,11 @@ import pytest
 
 from evwatch.clock import wall_clock
 from evwatch.contracts.station_status import decode_station_message
+from evwatch.domain.bounds import Bounds
 from evwatch.inference.models import shade_model
 from evwatch.storage.stations import ClickHouseStationStore
 from models.shade.metadata import threshold
+from pipeline.dead_letters import Source
 from pipeline.keys import entity_key
 from pipeline.stations.inputs import ReadingsInput, parse_station_status
 from pipeline.stations.processor import StationProcessorState, StationWindowConfig, on_input
@@ -41,26 +43,31 @@ def _feed(runtime: Any, tenant_id: str, station_id: str) -> None:
     state = StationProcessorState()
     cfg = StationWindowConfig(settle_s=0)
     key = entity_key(tenant_id, station_id)
+    now = datetime.now(UTC)
     meta = parse_station_status(
-        "s",
-        0,
-        1,
-        None,
-        (
+        Source(
+            "s",
+            0,
+            1,
+            None,
             b'{"tenantId":"%s","chargingStationId":"%s","address":"Main 1","operator":"Op","tariffPerKwh":0.5,'
             b'"currency":"EUR","connectors":[{"connectorId":"1","maxPowerKw":22},{"connectorId":"2","maxPowerKw":22}]}'
-            % (tenant_id.encode(), station_id.encode())
+            % (tenant_id.encode(), station_id.encode()),
         ),
+        Bounds(),
+        now,
     )
     status = parse_station_status(
-        "s",
-        0,
-        2,
-        None,
-        (
+        Source(
+            "s",
+            0,
+            2,
+            None,
             b'{"tenantId":"%s","chargingStationId":"%s","connectorId":"2","status":"Faulted","timestamp":"%s"}'
-            % (tenant_id.encode(), station_id.encode(), (DAY0 + timedelta(hours=2)).isoformat().encode())
+            % (tenant_id.encode(), station_id.encode(), (DAY0 + timedelta(hours=2)).isoformat().encode()),
         ),
+        Bounds(),
+        now,
     )
     items = [meta[1], status[1]]  # type: ignore[index]
     for day in (0, 1, 2):
@@ -72,12 +79,13 @@ def _feed(runtime: Any, tenant_id: str, station_id: str) -> None:
                     for i in range(13)
                 ),
                 received_at=t,
+                source=Source("m", 0, day, None, b"{}"),
             )
         )
     outputs = []
     for item in items:
         outputs += [(key, o) for o in on_input(state, item, datetime.now(UTC).timestamp(), cfg)]
-    StationWriter(store, wall_clock)(scorer(outputs))
+    StationWriter(store, wall_clock, threading.Event())(scorer(outputs))
     store.refresh_station_views()
 
 
@@ -172,7 +180,7 @@ def test_station_without_shade_result_and_unknown_station(api: Any, runtime: Any
     )
     from pipeline.stations.processor import MetadataChanged
 
-    writer = StationWriter(ClickHouseStationStore(runtime.client), wall_clock)
+    writer = StationWriter(ClickHouseStationStore(runtime.client), wall_clock, threading.Event())
     writer([(entity_key(tenant.tenant_id, station_id), MetadataChanged(meta, datetime.now(UTC), datetime.now(UTC)))])  # type: ignore[arg-type]
     assert api.get(f"/v1/stations/{station_id}", headers=tenant.headers).status_code == 200
     assert_error(api.get(f"/v1/stations/{station_id}/inference", headers=tenant.headers), 404)

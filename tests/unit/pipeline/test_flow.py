@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,15 +17,18 @@ from bytewax.testing import TestingSink, TestingSource, cluster_main, run_main
 
 from evwatch.analysis import SessionAnalyser
 from evwatch.contracts.meter_values import ApiSessionWrite, MeterValue
+from evwatch.domain.bounds import Bounds
 from evwatch.domain.ocpp import ENERGY, POWER
 from evwatch.domain.readings import StoredReading
 from evwatch.domain.sessions import SessionRecord
 from evwatch.storage.sessions import MeterValueRow
 from pipeline.flow import FlowIO, build_flow
+from pipeline.incoming import Edge
 from pipeline.sessions.ingest import SessionIngest
 from pipeline.sessions.steps import SessionDeps
 from pipeline.stations.processor import StationWindowConfig
 from pipeline.stations.steps import StationDeps
+from pipeline.tenants import KnownTenants
 from tests.fakes.inference import FakeCsar2, FakeShade
 from tests.fakes.stores import InMemorySessionStore, InMemoryStationStore
 
@@ -56,7 +60,7 @@ def _session_messages(tenant: str, session: str, station: str, start: int, kwh: 
     ]
 
 
-def _inputs() -> tuple[list[Raw], list[Raw]]:
+def _inputs() -> tuple[list[Raw], list[Raw], list[Raw]]:
     bodies: list[bytes] = []
     for message in [
         *_session_messages("t1", "s-a", "ST-1", 600, [0.0, 0.9, 1.8, 2.7, 3.6, 4.5]),
@@ -69,11 +73,14 @@ def _inputs() -> tuple[list[Raw], list[Raw]]:
         bodies.append(msgspec.json.encode(message))
     bodies.insert(3, b"{not json")
     bodies.insert(7, b'{"tenantId":"t1","sessionId":"batch","chargingStationId":"ST-1"}')
+    bodies.insert(9, b'{"tenantId":"ghost","sessionId":"x","chargingStationId":"ST-1"}')
+    # Storage refuses this one (see `_Refusing`): it alone is dead-lettered, the flow goes on.
+    bodies.insert(11, msgspec.json.encode(_session_messages("t1", "s-poison", "ST-1", 660, [1.0])[0]))
+    meter_values = [Raw(key=None, value=b, topic="mv", partition=0, offset=i) for i, b in enumerate(bodies)]
     pending = ApiSessionWrite(
         tenant_id="t1", session_id="s-api", charging_station_id="ST-3", op="create", analysis_pending=True
     )
-    bodies.append(msgspec.json.encode(pending))
-    meter_values = [Raw(key=None, value=b, topic="mv", partition=0, offset=i) for i, b in enumerate(bodies)]
+    api_writes = [Raw(key=None, value=msgspec.json.encode(pending), topic="aw", partition=0, offset=0)]
     statuses = [
         b'{"tenantId":"t1","chargingStationId":"ST-1","connectorId":1,"status":"Faulted",'
         b'"timestamp":"2026-03-03T05:00:00Z"}',
@@ -82,7 +89,16 @@ def _inputs() -> tuple[list[Raw], list[Raw]]:
         b'{"tenantId":"t1","chargingStationId":"ST-1","connectorId":1,"status":"Broken"}',
     ]
     station_status = [Raw(key=None, value=b, topic="ss", partition=0, offset=i) for i, b in enumerate(statuses)]
-    return meter_values, station_status
+    return meter_values, api_writes, station_status
+
+
+class _Refusing(InMemorySessionStore):
+    """Storage that refuses the readings of one session, as ClickHouse refuses a value it cannot take."""
+
+    def insert_meter_values(self, rows: Sequence[MeterValueRow], ingested_at: datetime) -> None:
+        if any(r.session.session_id == "s-poison" for r in rows):
+            raise ValueError("cannot store s-poison")
+        super().insert_meter_values(rows, ingested_at)
 
 
 def _api_stored_session(store: InMemorySessionStore) -> None:
@@ -97,24 +113,35 @@ def _api_stored_session(store: InMemorySessionStore) -> None:
 class Outcome:
     sessions: InMemorySessionStore
     stations: InMemoryStationStore
-    dead: list[tuple[int, bytes]]
+    dead: list[tuple[str, int, str]]
     events: list[tuple[bytes | None, bytes | None]]
 
 
 def _run(workers: int) -> Outcome:
-    sessions, stations = InMemorySessionStore(), InMemoryStationStore()
+    sessions, stations = _Refusing(), InMemoryStationStore()
     _api_stored_session(sessions)
     ticks = itertools.count()
     # Ingest stamps arrival with a clock that moves, so arrival order survives across micro-batches.
     ingest_clock = lambda: T0 + timedelta(milliseconds=next(ticks))  # noqa: E731
     stop = threading.Event()
-    meter_values, station_status = _inputs()
+    meter_values, api_writes, station_status = _inputs()
     dead: list[Out] = []
     events: list[Out] = []
+    io = FlowIO(
+        TestingSource(meter_values),
+        TestingSource(api_writes),
+        TestingSource(station_status),
+        TestingSink(dead),
+        TestingSink(events),
+    )
+    edge = Edge(
+        Bounds(), lambda: (T0 + timedelta(days=2)).timestamp(), KnownTenants(lambda ids: ids & {"t1", "t2"}), stop
+    )
     flow = build_flow(
-        FlowIO(TestingSource(meter_values), TestingSource(station_status), TestingSink(dead), TestingSink(events)),
+        io,
+        edge,
         SessionDeps(
-            ingest=SessionIngest(sessions, clock=ingest_clock),
+            ingest=SessionIngest(sessions, Bounds(), stop, clock=ingest_clock),
             analyser=SessionAnalyser(sessions, FakeCsar2(), clock=lambda: T0),
             debounce=timedelta(hours=1),
             stop=stop,
@@ -135,7 +162,14 @@ def _run(workers: int) -> Outcome:
     return Outcome(
         sessions,
         stations,
-        sorted((int(dict(d.headers or [])["evwatch-source-offset"]), d.value or b"") for d in dead),
+        sorted(
+            (
+                dict(d.headers or [])["evwatch-source-topic"].decode(),
+                int(dict(d.headers or [])["evwatch-source-offset"]),
+                dict(d.headers or [])["evwatch-step"].decode(),
+            )
+            for d in dead
+        ),
         sorted((e.key, e.value) for e in events),
     )
 
@@ -157,9 +191,14 @@ def test_backend_sessions_are_stored_and_analysed(one_worker: Outcome) -> None:
     assert len(store.load_readings("t2", ["s-a"])["s-a"]) == 8
 
 
-def test_bad_messages_are_dead_lettered_with_their_bytes(one_worker: Outcome) -> None:
-    assert [offset for offset, _ in one_worker.dead] == [2, 3, 7]
-    assert b"{not json" in [value for _, value in one_worker.dead]
+def test_bad_messages_are_dead_lettered_by_the_step_that_refused_them(one_worker: Outcome) -> None:
+    assert one_worker.dead == [
+        ("mv", 3, "parse"),  # not JSON
+        ("mv", 7, "parse"),  # the reserved session id
+        ("mv", 9, "check_tenants"),  # no such tenant
+        ("mv", 11, "store_readings"),  # storage refused it
+        ("ss", 2, "station_status_parse"),  # not an OCPP status
+    ]
 
 
 def test_station_rows_and_the_closed_day(one_worker: Outcome) -> None:

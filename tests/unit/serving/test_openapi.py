@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from evwatch.config import ApiSettings
+from evwatch.domain.bounds import Bounds
 from serving.app import build_app
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -58,7 +59,7 @@ Doc = dict[str, Any]
 
 
 def _served() -> Doc:
-    app = build_app(lambda: nullcontext(None), ApiSettings())  # type: ignore[arg-type, return-value]
+    app = build_app(lambda: nullcontext(None), ApiSettings(), Bounds())  # type: ignore[arg-type, return-value]
     return app.openapi_schema.to_schema()
 
 

@@ -51,3 +51,36 @@ def test_kafka_message_requires_tenant_id() -> None:
     with pytest.raises(InvalidInput) as err:
         decode_meter_values_message(GOOD)
     assert err.value.problems[0].field == "tenantId"
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        (b'{"sessionId":"s1","sessionId":"s2","chargingStationId":"CP"}', "sessionId"),
+        (
+            b'{"sessionId":"s","chargingStationId":"CP","meterValues":[{"timestamp":"2026-02-27T10:00:00Z",'
+            b'"value":1,"value":2}]}',
+            "value",
+        ),
+        (b'{"sessionId":"s","chargingStationId":"CP","metadata":{"maxPowerKw":1,"maxPowerKw":9999}}', "maxPowerKw"),
+    ],
+)
+def test_a_repeated_key_is_refused_by_name(raw: bytes, field: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        decode(raw, CreateSessionRequest)
+    assert err.value.problems[0].field == field
+
+
+def test_explicit_nulls_and_keys_that_repeat_in_different_objects_are_fine() -> None:
+    raw = (
+        b'{"sessionId":"s","chargingStationId":"CP","connectorId":null,"metadata":{"sessionId":"x"},'
+        b'"meterValues":[{"timestamp":"2026-02-27T10:00:00Z","value":1,"phase":null},'
+        b'{"timestamp":"2026-02-27T10:01:00Z","value":2}]}'
+    )
+    req = decode(raw, CreateSessionRequest)
+    assert req.connector_id is None and req.meter_values is not None and len(req.meter_values) == 2
+
+
+def test_deep_garbage_is_malformed_not_a_crash() -> None:
+    with pytest.raises(MalformedInput):
+        decode(b"[" * 100_000 + b"]" * 99_999, CreateSessionRequest)

@@ -9,7 +9,11 @@ from evwatch.contracts.meter_values import (
     decode_meter_values_message,
     readings_from_wire,
 )
+from evwatch.domain.bounds import Bounds
 from evwatch.domain.errors import InvalidInput
+
+BOUNDS = Bounds()
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def mv(**kw: object) -> MeterValue:
@@ -20,7 +24,9 @@ def mv(**kw: object) -> MeterValue:
 
 def test_normalises_units_and_converts_timestamps_to_utc() -> None:
     plus2 = timezone(timedelta(hours=2))
-    out = readings_from_wire([mv(value=5500.0, unit="Wh", timestamp=datetime(2026, 2, 27, 12, tzinfo=plus2))])
+    out = readings_from_wire(
+        [mv(value=5500.0, unit="Wh", timestamp=datetime(2026, 2, 27, 12, tzinfo=plus2))], BOUNDS, NOW
+    )
     assert out[0].value == pytest.approx(5.5)
     assert out[0].unit == "kWh"
     assert out[0].timestamp == datetime(2026, 2, 27, 10, tzinfo=UTC)
@@ -28,13 +34,13 @@ def test_normalises_units_and_converts_timestamps_to_utc() -> None:
 
 def test_every_bad_reading_is_named() -> None:
     with pytest.raises(InvalidInput) as err:
-        readings_from_wire([mv(value=float("nan")), mv(), mv(unit="Percent"), mv(value=float("inf"))])
+        readings_from_wire([mv(value=float("nan")), mv(), mv(unit="Percent"), mv(value=float("inf"))], BOUNDS, NOW)
     fields = [p.field for p in err.value.problems]
     assert fields == ["meterValues[0].value", "meterValues[2].unit", "meterValues[3].value"]
 
 
 def test_measurand_the_models_do_not_use_is_kept() -> None:
-    out = readings_from_wire([mv(measurand="Current.Import", unit="A", value=32.0)])
+    out = readings_from_wire([mv(measurand="Current.Import", unit="A", value=32.0)], BOUNDS, NOW)
     assert (out[0].measurand, out[0].unit, out[0].value) == ("Current.Import", "A", 32.0)
 
 
@@ -61,3 +67,14 @@ def test_an_unknown_kind_is_refused_by_name() -> None:
     with pytest.raises(InvalidInput) as err:
         decode_meter_values_message(BACKEND.replace(b"{", b'{"kind":"other",', 1))
     assert err.value.problems[0].field == "kind"
+
+
+def test_a_reading_outside_the_time_window_is_named() -> None:
+    with pytest.raises(InvalidInput) as err:
+        readings_from_wire([mv(), mv(timestamp=datetime(2200, 1, 1, tzinfo=UTC))], BOUNDS, NOW)
+    assert [p.field for p in err.value.problems] == ["meterValues[1].timestamp"]
+
+
+def test_too_many_readings_in_one_message_are_refused_whole() -> None:
+    with pytest.raises(InvalidInput, match="at most 2 per message"):
+        readings_from_wire([mv(), mv(), mv()], Bounds(max_readings_per_request=2), NOW)

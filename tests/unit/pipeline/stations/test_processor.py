@@ -9,15 +9,17 @@ import pytest
 
 from evwatch.contracts.meter_values import BackendReadings
 from evwatch.contracts.station_status import decode_station_message
+from evwatch.domain.bounds import Bounds
 from evwatch.domain.categories import STATION_ANOMALY_TYPES
 from evwatch.domain.readings import StoredReading
 from models.shade.schema import N_CLASSES, OUTPUT_DAY_SCORE, OUTPUT_MINUTE_PROBS
-from pipeline.dead_letters import DeadLetter
+from pipeline.dead_letters import DeadLetter, Source
 from pipeline.incoming import IncomingMessage
 from pipeline.keys import split_key
 from pipeline.stations.inputs import (
     MetadataInput,
     ReadingsInput,
+    StationInput,
     StatusInput,
     from_meter_values,
     parse_station_status,
@@ -38,6 +40,8 @@ from pipeline.stations.scoring import ScoreRequest, score_days
 from pipeline.stations.windows import EnergyReading, station_inference_id
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
+NOW = T0 + timedelta(days=7)
+SRC = Source("evwatch.meter-values", 0, 1, None, b"{}")
 CFG = StationWindowConfig(close_after_s=3600, partial_interval_s=600, quiet_s=60, tick_s=30, settle_s=0)
 
 
@@ -48,7 +52,13 @@ def readings(day: int, minutes: list[int], start_kwh: float, step: float, sessio
             for i, m in enumerate(minutes)
         ),
         received_at=T0,
+        source=SRC,
     )
+
+
+def status(raw: bytes, offset: int = 1) -> StationInput | DeadLetter:
+    parsed = parse_station_status(Source("evwatch.station-status", 0, offset, b"k", raw), Bounds(), NOW)
+    return parsed if isinstance(parsed, DeadLetter) else parsed[1]
 
 
 def test_meter_values_message_becomes_a_station_item() -> None:
@@ -60,7 +70,7 @@ def test_meter_values_message_becomes_a_station_item() -> None:
         StoredReading(T0, "Energy.Active.Import.Register", "kWh", 0.3, phase="L1"),
         StoredReading(T0, "Power.Active.Import", "kW", 11.0),
     ]
-    [(key, item)] = from_meter_values(IncomingMessage(msg, stored, "kafka:x:0:1"))
+    [(key, item)] = from_meter_values(IncomingMessage(msg, stored, SRC), T0)
     assert split_key(key) == ("t", "ST")
     assert isinstance(item, ReadingsInput)
     assert [(r.connector_id, r.register_kwh, r.session_id) for r in item.readings] == [("2", 1.0, "s1")]
@@ -72,17 +82,18 @@ def test_meter_values_message_becomes_a_station_item() -> None:
 
 def test_status_topic_parsing_and_dead_letters() -> None:
     raw = b'{"tenantId":"t","chargingStationId":"ST","connectorId":1,"status":"Faulted","timestamp":"2026-03-02T01:00:00Z"}'
-    key, item = parse_station_status("evwatch.station-status", 0, 7, b"k", raw)  # type: ignore[misc]
+    parsed = parse_station_status(Source("evwatch.station-status", 0, 7, b"k", raw), Bounds(), NOW)
+    assert not isinstance(parsed, DeadLetter)
+    key, item = parsed
     assert split_key(key) == ("t", "ST") and isinstance(item, StatusInput)
-    assert item.source_key == "kafka:evwatch.station-status:0:7" and item.event.connector_id == "1"
-    meta = parse_station_status(
-        "s", 0, 8, None, b'{"tenantId":"t","chargingStationId":"ST","timeZone":"Europe/Berlin"}'
-    )
-    assert isinstance(meta[1], MetadataInput)  # type: ignore[index]
-    bad = parse_station_status("s", 0, 9, None, raw.replace(b"Faulted", b"Exploded"))
+    assert item.source.ref == "kafka:evwatch.station-status:0:7" and item.event.connector_id == "1"
+    assert isinstance(status(b'{"tenantId":"t","chargingStationId":"ST","timeZone":"Europe/Berlin"}'), MetadataInput)
+    bad = status(raw.replace(b"Faulted", b"Exploded"))
     assert isinstance(bad, DeadLetter) and bad.kind == "validation_error" and bad.reason.startswith("status")
-    assert isinstance(parse_station_status("s", 0, 10, None, b"nope"), DeadLetter)
-    assert isinstance(parse_station_status("s", 0, 11, None, None), DeadLetter)
+    assert isinstance(status(b"nope"), DeadLetter)
+    assert isinstance(status(b""), DeadLetter)
+    future = status(raw.replace(b"2026-03-02", b"2200-03-02"))
+    assert isinstance(future, DeadLetter) and future.reason.startswith("timestamp")
 
 
 def test_first_sight_energy_status_metadata() -> None:
@@ -92,25 +103,17 @@ def test_first_sight_energy_status_metadata() -> None:
     assert isinstance(out[0], StationSeen) and out[0].first_seen == T0 + timedelta(minutes=600)
     energy = [o for o in out if isinstance(o, EnergyChanged)][0]
     assert sum(r.energy_kwh for r in energy.rows) == pytest.approx(4.0)
-    out = on_input(
-        state,
-        parse_station_status(
-            "s",
-            0,
-            1,
-            None,
-            b'{"tenantId":"t","chargingStationId":"ST",'
-            b'"connectorId":1,"status":"Faulted","timestamp":"2026-03-02T12:00:00Z"}',
-        )[1],
-        now,
-        CFG,
-    )  # type: ignore[index]
+    faulted = status(
+        b'{"tenantId":"t","chargingStationId":"ST","connectorId":1,"status":"Faulted","timestamp":"2026-03-02T12:00:00Z"}'
+    )
+    assert not isinstance(faulted, DeadLetter)
+    out = on_input(state, faulted, now, CFG)
     assert [type(o) for o in out] == [StatusChanged]
     meta = decode_station_message(
         b'{"tenantId":"t","chargingStationId":"ST","timeZone":"Europe/Berlin",'
         b'"connectors":[{"connectorId":"1","maxPowerKw":22}]}'
     )
-    out = on_input(state, MetadataInput(meta, T0), now, CFG)  # type: ignore[arg-type]
+    out = on_input(state, MetadataInput(meta, T0, SRC), now, CFG)  # type: ignore[arg-type]
     assert isinstance(out[0], MetadataChanged)
     assert state.windows.max_power_kw == {"1": 22.0}
     assert state.windows.tz == "UTC"  # a day is open: the zone applies from the next day
@@ -208,6 +211,7 @@ def test_a_closable_day_settles_before_it_closes() -> None:
                 EnergyReading("2", T0 + timedelta(minutes=810), 2.0, "x"),
             ),
             T0,
+            SRC,
         ),
         now + 5,
         cfg,

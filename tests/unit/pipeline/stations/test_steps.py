@@ -11,12 +11,14 @@ from bytewax.dataflow import Dataflow
 from bytewax.testing import TestingSink, TestingSource, run_main
 
 from evwatch.contracts.meter_values import BackendReadings
+from evwatch.domain.bounds import Bounds
 from evwatch.domain.ocpp import ENERGY
 from evwatch.domain.readings import StoredReading
-from pipeline.dead_letters import DeadLetter
-from pipeline.incoming import IncomingMessage
+from pipeline.dead_letters import DeadLetter, Source
+from pipeline.incoming import Edge, IncomingMessage
 from pipeline.stations.processor import StationWindowConfig
 from pipeline.stations.steps import StationDeps, add_station_steps
+from pipeline.tenants import KnownTenants
 from tests.fakes.inference import FakeShade
 from tests.fakes.stores import InMemoryStationStore
 
@@ -26,7 +28,7 @@ T0 = datetime(2026, 3, 2, tzinfo=UTC)
 def _meter(day: int, minute: int, kwh: float, session: str) -> IncomingMessage:
     msg = BackendReadings(tenant_id="t", session_id=session, charging_station_id="ST", connector_id="1")
     reading = StoredReading(T0 + timedelta(days=day, minutes=minute), ENERGY, "kWh", kwh)
-    return IncomingMessage(msg, [reading], f"kafka:m:0:{day}{minute}")
+    return IncomingMessage(msg, [reading], Source("m", 0, day * 10_000 + minute, None, b"{}"))
 
 
 def _status(status: str, offset: int) -> KafkaSourceMessage[bytes | None, bytes | None]:
@@ -50,14 +52,17 @@ def test_status_and_meter_values_end_as_station_rows_and_a_scored_day() -> None:
     flow = Dataflow("station_test")
     raw = op.input("status", flow, TestingSource([_status("Faulted", 1), _status("Broken", 2)]))
     meters = [_meter(0, 600, 10.0, "a"), _meter(0, 660, 20.0, "a"), _meter(1, 60, 21.0, "b"), _meter(1, 90, 25.0, "b")]
-    streams = add_station_steps(raw, op.input("meters", flow, TestingSource(meters)), deps)
+    edge = Edge(
+        Bounds(), lambda: (T0 + timedelta(days=2)).timestamp(), KnownTenants(lambda ids: ids), threading.Event()
+    )
+    streams = add_station_steps(raw, op.input("meters", flow, TestingSource(meters)), edge, deps)
     dead: list[DeadLetter] = []
     events: list[KafkaSinkMessage[bytes | None, bytes | None]] = []
     op.output("dead", streams.dead_letters, TestingSink(dead))
     op.output("events", streams.events, TestingSink(events))
     run_main(flow)
 
-    assert [d.offset for d in dead] == [2]  # "Broken" is not an OCPP status
+    assert [d.source.offset for d in dead] == [2]  # "Broken" is not an OCPP status
     assert list(store.stations) == [("t", "ST")]
     assert [(r.connector_id, r.status) for r in store.statuses.values()] == [("1", "Faulted")]
     assert sum(r.energy_kwh for r in store.minutes.values()) > 10.0

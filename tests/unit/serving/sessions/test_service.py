@@ -17,9 +17,11 @@ from evwatch.contracts.meter_values import (
     ReplaceSessionRequest,
     UpdateSessionRequest,
 )
-from evwatch.domain.errors import Conflict, InvalidInput, NotFound, Unavailable
+from evwatch.domain.bounds import Bounds
+from evwatch.domain.errors import Conflict, InferenceRejected, InvalidInput, NotFound, Unavailable
 from evwatch.domain.sessions import SessionFilters
-from serving.sessions.service import PENDING_MESSAGE, SessionService
+from serving.pagination import Page
+from serving.sessions.service import FAILED_MESSAGE, PENDING_MESSAGE, SessionService
 from tests.fakes.inference import FakeCsar2
 from tests.fakes.stores import InMemorySessionStore
 
@@ -46,16 +48,14 @@ class Published(list[ApiSessionWrite]):
 
 
 class Harness:
-    def __init__(self, infer: Any = None) -> None:
+    def __init__(self, infer: Any = None, bounds: Bounds | None = None) -> None:
         self.store = InMemorySessionStore()
         self.infer = infer or FakeCsar2()
         self.published = Published()
         clock = iter(T0 + timedelta(seconds=i) for i in range(1000))
+        self.analyser = SessionAnalyser(self.store, self.infer, clock=lambda: next(clock))
         self.service = SessionService(
-            self.store,
-            SessionAnalyser(self.store, self.infer, clock=lambda: T0),
-            self.published,
-            clock=lambda: next(clock),
+            self.store, self.analyser, self.published, bounds or Bounds(), clock=lambda: next(clock)
         )
 
 
@@ -166,9 +166,55 @@ def test_detail_lists_readings_in_time_order_and_list_pages_newest_first(h: Harn
     h.service.create("t", _create("s2", kwh=[5.0, 6.0, 4.0, 5.0]))
     detail = h.service.detail("t", "s1")
     assert [m.timestamp for m in detail.meter_values] == sorted(m.timestamp for m in detail.meter_values)
-    page = h.service.list_sessions("t", SessionFilters(), 0, 1)
+    page = h.service.list_sessions("t", SessionFilters(), Page(0, 1))
     assert [s.session_id for s in page.content] == ["s2"] and page.pagination.total_count == 2
-    anomalous = h.service.list_sessions("t", SessionFilters(is_anomaly=True), 0, 20)
+    anomalous = h.service.list_sessions("t", SessionFilters(is_anomaly=True), Page(0, 20))
     assert [s.session_id for s in anomalous.content] == ["s2"]
     with pytest.raises(NotFound):
         h.service.detail("other", "s1")
+
+
+def test_a_rejected_analysis_is_recorded_shown_in_the_detail_and_cleared_by_a_later_success() -> None:
+    answers: list[Any] = [InferenceRejected("model failed on this input")]
+
+    def infer(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        if answers:
+            raise answers.pop()
+        return FakeCsar2()(inputs)
+
+    h = Harness(infer=infer)
+    answer = h.service.create("t", _create(kwh=[0.0, 1.0, 2.0]))
+    assert answer.message is not None and answer.message.startswith(FAILED_MESSAGE) and answer.is_anomaly is None
+    assert len(h.store.load_readings("t", ["s1"])["s1"]) == 3  # accepted and kept
+    assert h.published[0].analysis_pending is False  # no endless retry by the pipeline
+    detail = h.service.detail("t", "s1")
+    assert detail.message is not None and "model failed on this input" in detail.message
+    h.service.append("t", "s1", msgspec.convert({"meterValues": _values([3.0], 20)}, UpdateSessionRequest))
+    assert h.service.detail("t", "s1").message is None
+
+
+def test_a_session_cannot_grow_past_its_reading_cap() -> None:
+    h = Harness(bounds=Bounds(max_readings_per_session=4))
+    h.service.create("t", _create(kwh=[0.0, 1.0, 2.0]))
+    with pytest.raises(InvalidInput, match="at most 4"):
+        h.service.append("t", "s1", msgspec.convert({"meterValues": _values([3.0, 4.0], 20)}, UpdateSessionRequest))
+    assert h.store.count_readings("t", "s1") == 3
+
+
+@pytest.mark.parametrize(
+    ("metadata", "field"),
+    [
+        ({"maxPowerKw": 50_000}, "metadata.maxPowerKw"),
+        ({"batteryCapacityKwh": -1}, "metadata.batteryCapacityKwh"),
+        ({"targetSoc": "full"}, "metadata.targetSoc"),
+        ({"currentType": "XC"}, "metadata.currentType"),
+        ({"a": {"b": {"c": {"d": {"e": {"f": {"g": {"h": {"i": 1}}}}}}}}}, "metadata"),
+        ({"x": 10**30}, "metadata.x"),
+        ({"blob": "x" * 20_000}, "metadata"),
+    ],
+)
+def test_metadata_outside_its_bounds_is_refused_by_field(h: Harness, metadata: dict[str, Any], field: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        h.service.create("t", _create(kwh=[0.0, 1.0, 2.0], metadata=metadata))
+    assert err.value.problems[0].field == field
+    assert h.store.sessions == {}
