@@ -37,6 +37,13 @@ test: setup lint
 test-unit: setup
     uv run --frozen pytest -q tests/unit
 
+# The long fuzz: Hypothesis on the decoder and the dataflow, Schemathesis on every operation (CI runs a short budget)
+[group('test')]
+fuzz examples="5000": setup
+    EVWATCH_FUZZ_EXAMPLES={{examples}} EVWATCH_SCHEMATHESIS_EXAMPLES={{examples}} uv run --frozen pytest -q \
+        tests/unit/evwatch/contracts/test_decoding_fuzz.py tests/unit/pipeline/test_flow_fuzz.py \
+        tests/integration/serving/test_schemathesis.py
+
 # Format the tree (ruff format) and apply ruff's safe fixes
 [group('test')]
 fmt: setup

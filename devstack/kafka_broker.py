@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import ipaddress
 import logging
 import shutil
 import string
@@ -91,6 +92,12 @@ class KafkaBroker(ChildService):
         """Prepare jars/config/storage, start the JVM, wait until it serves metadata, create the topics."""
         if self.pid is not None:
             return self
+        if not ipaddress.ip_address(self.host if self.host != "localhost" else "127.0.0.1").is_loopback:
+            msg = (
+                f"the embedded broker listens on loopback only (it has no authentication), not on {self.host}; "
+                "run your own brokers with SASL and ACLs (docs/kafka.md) and set EVWATCH_KAFKA_START_LOCAL=false"
+            )
+            raise KafkaBrokerError(msg)
         started = time.monotonic()
         java = ensure_jars(self.kafka_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -49,7 +49,8 @@ def _start_dependencies(settings: Settings, stack: ExitStack) -> None:
         print(f"evwatch: starting Kafka on {settings.kafka.bootstrap_servers} ...", flush=True)
         stack.enter_context(KafkaBroker(settings.kafka, settings.var_dir / "kafka"))
     else:
-        ensure_topics(settings.kafka.bootstrap_servers, list(settings.kafka.topics.all()), settings.kafka.partitions)
+        kafka = settings.kafka
+        ensure_topics(kafka.bootstrap_servers, kafka.topics.all(), kafka.partitions, config=kafka.client_config)
     models = export_repository(settings.model_repository)
     if settings.triton.start_local:
         print(

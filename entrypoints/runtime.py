@@ -120,7 +120,7 @@ class Runtime:
     def readiness(self) -> ReadinessReport:
         """Reachability of every dependency (and the dataflow, when it runs, with its restarts)."""
         checks = {
-            "kafka": is_reachable(self.settings.kafka.bootstrap_servers),
+            "kafka": is_reachable(self.settings.kafka.bootstrap_servers, config=self.settings.kafka.client_config),
             "triton": self.csar2.ready(),
             "clickhouse": ping(self.client),
         }

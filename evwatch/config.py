@@ -40,6 +40,8 @@ class KafkaSettings(msgspec.Struct, frozen=True, kw_only=True):
     controller_port: int = 9093
     partitions: int = 4
     topics: Topics = Topics()
+    # librdkafka settings for production brokers (SASL, TLS): see docs/kafka.md.
+    client_config: dict[str, str] = msgspec.field(default_factory=dict)
 
     @property
     def port(self) -> int:
@@ -132,6 +134,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return self.var_dir / "bytewax-recovery"
 
 
+# EVWATCH_KAFKA_<name> -> librdkafka setting.
+_KAFKA_SECURITY = {
+    "SECURITY_PROTOCOL": "security.protocol",
+    "SASL_MECHANISM": "sasl.mechanism",
+    "SASL_USERNAME": "sasl.username",
+    "SASL_PASSWORD": "sasl.password",
+    "SSL_CA_LOCATION": "ssl.ca.location",
+}
+
+
 def _flag(value: str) -> bool:
     lowered = value.strip().lower()
     if lowered in {"1", "true", "yes", "on"}:
@@ -150,7 +162,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     def get(name: str, default: str) -> str:
         return env.get(f"EVWATCH_{name}", default)
 
+    security = {
+        key: env[f"EVWATCH_KAFKA_{name}"] for name, key in _KAFKA_SECURITY.items() if env.get(f"EVWATCH_KAFKA_{name}")
+    }
     kafka = KafkaSettings(
+        client_config=security,
         bootstrap_servers=get("KAFKA_BOOTSTRAP_SERVERS", d.kafka.bootstrap_servers),
         start_local=_flag(get("KAFKA_START_LOCAL", str(d.kafka.start_local))),
         controller_port=int(get("KAFKA_CONTROLLER_PORT", str(d.kafka.controller_port))),

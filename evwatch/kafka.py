@@ -28,10 +28,10 @@ class TopicSetupError(RuntimeError):
     """The topics evwatch needs could not be created."""
 
 
-def admin_client(bootstrap: str) -> AdminClient:
-    """An admin client whose librdkafka logs go to Python logging."""
-    config: dict[str, Any] = {"bootstrap.servers": bootstrap, "logger": _rdkafka_log}
-    return AdminClient(config)
+def admin_client(bootstrap: str, config: Mapping[str, Any] | None = None) -> AdminClient:
+    """An admin client whose librdkafka logs go to Python logging; `config` adds librdkafka settings."""
+    settings: dict[str, Any] = {"bootstrap.servers": bootstrap, "logger": _rdkafka_log, **(config or {})}
+    return AdminClient(settings)
 
 
 def producer(bootstrap: str, config: Mapping[str, Any] | None = None) -> Producer:
@@ -39,10 +39,10 @@ def producer(bootstrap: str, config: Mapping[str, Any] | None = None) -> Produce
     return Producer({"bootstrap.servers": bootstrap, "logger": _rdkafka_log, **(config or {})})
 
 
-def is_reachable(bootstrap: str, timeout_s: float = 2.0) -> bool:
+def is_reachable(bootstrap: str, timeout_s: float = 2.0, config: Mapping[str, Any] | None = None) -> bool:
     """True when a broker at `bootstrap` answers a metadata request within `timeout_s`."""
     try:
-        return bool(admin_client(bootstrap).list_topics(timeout=timeout_s).brokers)
+        return bool(admin_client(bootstrap, config).list_topics(timeout=timeout_s).brokers)
     except KafkaException:
         return False
 
@@ -53,11 +53,17 @@ def _retriable(err: KafkaError) -> bool:
 
 
 def ensure_topics(
-    bootstrap: str, topics: Iterable[str], partitions: int, *, replication_factor: int = -1, timeout_s: float = 30.0
+    bootstrap: str,
+    topics: Iterable[str],
+    partitions: int,
+    *,
+    replication_factor: int = -1,
+    timeout_s: float = 30.0,
+    config: Mapping[str, Any] | None = None,
 ) -> None:
     """Create `topics` with `partitions` each unless they exist; RF -1 means the broker's default."""
     wanted = list(topics)
-    admin = admin_client(bootstrap)
+    admin = admin_client(bootstrap, config)
     deadline = time.monotonic() + timeout_s
     while wanted:
         pending: list[str] = []
@@ -91,7 +97,8 @@ class MeterValuesPublisher:
 
     def __init__(self, settings: KafkaSettings) -> None:
         self.topic = settings.topics.api_writes
-        self._producer: Producer | None = producer(settings.bootstrap_servers, {"linger.ms": 5, "acks": "all"})
+        config = {"linger.ms": 5, "acks": "all", **settings.client_config}
+        self._producer: Producer | None = producer(settings.bootstrap_servers, config)
         self._encoder = msgspec.json.Encoder()
 
     def __call__(self, message: ApiSessionWrite) -> None:

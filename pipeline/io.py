@@ -17,13 +17,20 @@ def kafka_io(kafka: KafkaSettings, batch_size: int, stop: threading.Event) -> Fl
     brokers = [kafka.bootstrap_servers]
 
     def source(topic: str) -> StoppableKafkaSource:
-        inner = KafkaSource(brokers, [topic], tail=True, starting_offset=OFFSET_BEGINNING, batch_size=batch_size)
+        inner = KafkaSource(
+            brokers,
+            [topic],
+            tail=True,
+            starting_offset=OFFSET_BEGINNING,
+            add_config=dict(kafka.client_config),
+            batch_size=batch_size,
+        )
         return StoppableKafkaSource(inner, stop)
 
     return FlowIO(
         meter_values=source(kafka.topics.meter_values),
         api_writes=source(kafka.topics.api_writes),
         station_status=source(kafka.topics.station_status),
-        dead_letters=KafkaSink(brokers, kafka.topics.dead_letter),
-        events=KafkaSink(brokers, kafka.topics.events),
+        dead_letters=KafkaSink(brokers, kafka.topics.dead_letter, add_config=dict(kafka.client_config)),
+        events=KafkaSink(brokers, kafka.topics.events, add_config=dict(kafka.client_config)),
     )

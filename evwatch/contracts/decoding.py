@@ -69,6 +69,9 @@ def _duplicate_key(raw: bytes) -> str | None:
         json.loads(raw, object_pairs_hook=pairs)
     except _Duplicate as dup:
         return str(dup.args[0])
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        # msgspec skips the values of fields it does not know without reading them closely.
+        raise MalformedInput(f"Request body is not valid JSON: {exc}") from None
     return None
 
 
@@ -103,6 +106,10 @@ def decode(raw: bytes, type_: type[T]) -> T:
     """Decode and validate; raises MalformedInput (not JSON) or InvalidInput (names the field)."""
     try:
         decoded = msgspec.json.decode(raw, type=type_)
+    except RecursionError:
+        raise InvalidInput([FieldProblem(_too_deep(raw), "is nested too deeply")]) from None
+    except UnicodeDecodeError as exc:
+        raise MalformedInput(f"Request body is not valid UTF-8 JSON: {exc.reason} at byte {exc.start}") from None
     except msgspec.ValidationError as exc:
         field, message = _field_from_error(str(exc))
         if field == "$":
@@ -112,6 +119,31 @@ def decode(raw: bytes, type_: type[T]) -> T:
         raise _undecodable(raw, exc) from None
     _check_duplicates(raw, decoded)
     return decoded
+
+
+def _too_deep(raw: bytes, limit: int = 64) -> str:
+    """The top-level key under which the document nests past `limit` levels ("$" if none)."""
+    text = raw.decode("utf-8", "replace")
+    depth, in_string, escaped, start, last_string, key = 0, False, False, 0, "", "$"
+    for i, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string, last_string = False, text[start:i]
+        elif char == '"':
+            in_string, start = True, i + 1
+        elif char == ":" and depth == 1:
+            key = last_string
+        elif char in "{[":
+            depth += 1
+            if depth > limit:
+                return key
+        elif char in "}]":
+            depth -= 1
+    return key
 
 
 def _undecodable(raw: bytes, exc: msgspec.DecodeError) -> MalformedInput | InvalidInput:

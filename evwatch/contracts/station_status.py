@@ -15,7 +15,7 @@ import msgspec
 
 from evwatch.contracts.decoding import decode
 from evwatch.contracts.fields import AwareDatetime, Camel, ConnectorId, Id, Label, Text
-from evwatch.domain.errors import FieldProblem, InvalidInput, MalformedInput
+from evwatch.domain.errors import FieldProblem, InvalidInput
 from evwatch.domain.ocpp import ConnectorStatus
 
 STATUS_NOTIFICATION = "StatusNotification"
@@ -75,24 +75,28 @@ class StationMetadata(Camel, frozen=True, kw_only=True, tag=STATION_METADATA, ta
 StationStatusMessage = StatusNotification | StationMetadata
 
 
-def _kind(obj: dict[str, Any]) -> str:
-    kind = obj.get("type")
-    if kind is None:
-        return STATUS_NOTIFICATION if "status" in obj else STATION_METADATA
-    if kind not in (STATUS_NOTIFICATION, STATION_METADATA):
+class _Peek(msgspec.Struct):
+    """Just enough of a message to tell its kind."""
+
+    type: str | None = None
+    status: msgspec.Raw | None = None
+
+
+def _kind(raw: bytes) -> str:
+    try:
+        peek = msgspec.json.decode(raw, type=_Peek)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return STATUS_NOTIFICATION  # decode() below reports the precise problem
+    if peek.type is None:
+        return STATUS_NOTIFICATION if peek.status is not None else STATION_METADATA
+    if peek.type not in (STATUS_NOTIFICATION, STATION_METADATA):
         raise InvalidInput([FieldProblem("type", f"must be {STATUS_NOTIFICATION!r} or {STATION_METADATA!r}")])
-    return str(kind)
+    return peek.type
 
 
 def decode_station_message(raw: bytes) -> StationStatusMessage:
     """Decode one `evwatch.station-status` message; errors name the offending field."""
-    try:
-        obj = msgspec.json.decode(raw)
-    except msgspec.DecodeError:
-        obj = None  # let decode() produce the precise JSON error (and the NaN handling)
-    if obj is not None and not isinstance(obj, dict):
-        raise MalformedInput("station-status message must be a JSON object")
-    kind = _kind(obj) if obj is not None else STATUS_NOTIFICATION
+    kind = _kind(raw)
     if kind == STATUS_NOTIFICATION:
         return decode(raw, StatusNotification)
     message = decode(raw, StationMetadata)

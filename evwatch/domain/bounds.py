@@ -19,6 +19,17 @@ from evwatch.domain.session_metadata import CURRENT_TYPE, CURRENT_TYPES, NUMERIC
 
 # Numbers in free-form metadata must survive JSON round trips and ClickHouse: int64 and finite floats.
 _INT64 = 2**63
+# What a DateTime64(3) column can hold: a time filter outside it cannot match anything and is refused.
+_QUERY_EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+_QUERY_LATEST = datetime(2299, 12, 31, tzinfo=UTC)
+
+
+def check_query_time(field: str, value: datetime) -> FieldProblem | None:
+    """A problem when a time filter lies outside what the tables can store (naive times are UTC)."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if not _QUERY_EARLIEST <= aware <= _QUERY_LATEST:
+        return FieldProblem(field, "must be between 1900-01-01 and 2299-12-31")
+    return None
 
 
 @dataclass(frozen=True, slots=True)

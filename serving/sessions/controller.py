@@ -10,6 +10,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from evwatch.contracts.meter_values import CreateSessionRequest, ReplaceSessionRequest, UpdateSessionRequest
+from evwatch.domain.bounds import check_query_time
+from evwatch.domain.errors import InvalidInput
 from evwatch.domain.sessions import SessionFilters
 from serving.auth import Caller
 from serving.errors import ERROR_RESPONSES
@@ -40,6 +42,13 @@ class SessionController(Controller):
         date_to: Annotated[datetime | None, QueryParameter(name="dateTo")] = None,
     ) -> ListSessionsResponse:
         """Page through the tenant's sessions, newest first, with their latest analysis."""
+        problems = [
+            problem
+            for name, value in (("dateFrom", date_from), ("dateTo", date_to))
+            if value is not None and (problem := check_query_time(name, value)) is not None
+        ]
+        if problems:
+            raise InvalidInput(problems)
         filters = SessionFilters(
             charging_station_id, evse_id, is_anomaly, min_score, min_confidence, date_from, date_to
         )

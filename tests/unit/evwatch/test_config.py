@@ -31,3 +31,26 @@ def test_every_port_and_path_can_be_overridden() -> None:
 def test_bad_boolean_is_named() -> None:
     with pytest.raises(ValueError, match="boolean"):
         load_settings({"EVWATCH_KAFKA_START_LOCAL": "maybe"})
+
+
+def test_production_brokers_get_their_sasl_settings() -> None:
+    s = load_settings(
+        {
+            "EVWATCH_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+            "EVWATCH_KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+            "EVWATCH_KAFKA_SASL_USERNAME": "evwatch",
+            "EVWATCH_KAFKA_SASL_PASSWORD": "secret",
+        }
+    )
+    assert s.kafka.client_config == {
+        "security.protocol": "SASL_SSL",
+        "sasl.mechanism": "SCRAM-SHA-512",
+        "sasl.username": "evwatch",
+        "sasl.password": "secret",
+    }
+    assert load_settings({}).kafka.client_config == {}
+
+
+def test_bounds_are_configurable() -> None:
+    s = load_settings({"EVWATCH_BOUNDS_EARLIEST": "2010-01-01T00:00:00+00:00", "EVWATCH_BOUNDS_FUTURE_S": "60"})
+    assert s.bounds.earliest.year == 2010 and s.bounds.future.total_seconds() == 60
