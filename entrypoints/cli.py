@@ -108,7 +108,8 @@ def migrate_cmd(settings: Settings, dry_run: bool) -> int:
 
 def create_key_cmd(settings: Settings, tenant_id: str, role: str, description: str, key_file: Path | None) -> int:
     """Issue an API key (e.g. a new super_admin key when the bootstrap key file is lost)."""
-    from entrypoints.bootstrap import KEY_FILE, announce, issue_key
+    from entrypoints.bootstrap import DEFAULT_TENANT, KEY_FILE, announce, issue_key
+    from evwatch.clock import utc_now
     from evwatch.domain.api_keys import ROLES
     from evwatch.storage.clickhouse import connect
     from evwatch.storage.migrations import migrate
@@ -120,6 +121,8 @@ def create_key_cmd(settings: Settings, tenant_id: str, role: str, description: s
     client = connect(settings)
     migrate(client)
     tenants = ClickHouseTenantStore(client)
+    if tenant_id == DEFAULT_TENANT and not tenants.existing({tenant_id}):
+        tenants.upsert_tenant(DEFAULT_TENANT, "Default tenant", utc_now())  # as the first start would have
     if tenant_id not in tenants.existing({tenant_id}):
         print(f"evwatch: no tenant {tenant_id!r}", file=sys.stderr)
         return 1

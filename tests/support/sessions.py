@@ -19,7 +19,9 @@ def readings(
             {"measurand": "Energy.Active.Import.Register", "timestamp": ts, "unit": "kWh", "value": round(energy, 4)}
         )
         out.append({"measurand": "Power.Active.Import", "timestamp": ts, "unit": "kW", "value": power_kw})
-        out.append({"measurand": "SoC", "timestamp": ts, "unit": "Percent", "value": round(30 + energy / 0.6, 2)})
+        out.append(
+            {"measurand": "SoC", "timestamp": ts, "unit": "Percent", "value": min(100.0, round(30 + energy / 0.6, 2))}
+        )
         energy += power_kw * step_s / 3600
     return out
 

@@ -95,3 +95,22 @@ def test_ready_stays_green_after_the_barrage(api: Any, tenant: Any) -> None:
     ready = api.get("/ready")
     assert ready.status_code == 200, ready.text
     assert ready.json()["pipeline"]["restarts"] == 0
+
+
+def test_a_key_past_its_rate_gets_429_with_retry_after(runtime: Any, tenant: Any) -> None:
+    from contextlib import nullcontext
+
+    import msgspec
+    from litestar.testing import TestClient
+
+    from evwatch.config import ApiSettings
+    from serving.app import build_app
+
+    strict = msgspec.structs.replace(ApiSettings(), rate_per_s=0.5, rate_burst=3.0)
+    app = build_app(lambda: nullcontext(runtime.api_services()), strict, runtime.settings.bounds)
+    with TestClient(app=app) as client:
+        answers = [client.get("/v1/sessions", headers=tenant.headers) for _ in range(5)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429, 429]
+    limited = answers[-1]
+    assert int(limited.headers["Retry-After"]) >= 1
+    assert limited.json()["code"] == "rate_limited" and limited.json()["status"] == 429
