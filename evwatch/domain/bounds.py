@@ -51,7 +51,8 @@ class Bounds:
         if value < self.earliest:
             return FieldProblem(field, f"is before {self.earliest.date().isoformat()}, the earliest accepted")
         if value > now + self.future:
-            return FieldProblem(field, f"is more than {self.future} ahead of the server's clock")
+            hours = self.future.total_seconds() / 3600
+            return FieldProblem(field, f"is more than {hours:g} h ahead of the server's clock")
         return None
 
     def check_metadata(self, metadata: Mapping[str, Any], field: str = "metadata") -> list[FieldProblem]:
