@@ -16,7 +16,7 @@ from typing import Self
 from confluent_kafka import KafkaException
 
 from devstack.ports import accepts_connections, port_in_use
-from devstack.process import ChildService, cmdline, log_tail, pid_alive, spawn
+from devstack.process import ChildService, PidFile, log_tail, spawn
 from evwatch.config import KafkaSettings
 from evwatch.kafka import admin_client, ensure_topics
 
@@ -66,6 +66,7 @@ class KafkaBroker(ChildService):
         self.stop_timeout_s = stop_timeout_s
         self.host = settings.bootstrap_servers.split(",")[0].rsplit(":", 1)[0]
         self._proc: subprocess.Popen[bytes] | None = None
+        self._pidfile = PidFile(self.data_dir / "broker.pid", self.label, ("kafka.Kafka", str(self._props_path)))
 
     # -- paths ---------------------------------------------------------------------------------
     @property
@@ -84,8 +85,8 @@ class KafkaBroker(ChildService):
         return self.data_dir / "broker.log"
 
     @property
-    def _pid_file(self) -> Path:
-        return self.data_dir / "broker.pid"
+    def _props_path(self) -> Path:
+        return self.data_dir / "server.properties"
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> Self:
@@ -118,7 +119,7 @@ class KafkaBroker(ChildService):
             self.data_dir,
         )
         self._proc = spawn(cmd, self.log_path, cwd=self.data_dir)
-        self._pid_file.write_text(str(self._proc.pid))
+        self._pidfile.write(self._proc.pid)
         try:
             self._wait_ready()
             ensure_topics(
@@ -137,7 +138,7 @@ class KafkaBroker(ChildService):
         return self
 
     def _stopped(self) -> None:
-        self._pid_file.unlink(missing_ok=True)
+        self._pidfile.remove()
 
     # -- steps ---------------------------------------------------------------------------------
     def _jvm_opts(self) -> list[str]:
@@ -148,18 +149,14 @@ class KafkaBroker(ChildService):
         ]
 
     def _check_not_running(self) -> None:
-        # A pid file whose process is gone is a leftover from a crash: ignore it. Kafka's own
-        # `.lock` in log.dirs is an OS file lock, released when its JVM dies, so it needs no cleanup.
-        if self._pid_file.exists():
-            try:
-                old = int(self._pid_file.read_text().strip())
-            except ValueError:
-                old = 0
-            # Check the command line too: after a reboot the pid may belong to something else.
-            if old and pid_alive(old) and "kafka.Kafka" in cmdline(old):
-                msg = f"a Kafka broker (pid {old}) already runs on data dir {self.data_dir}; stop it first"
-                raise KafkaBrokerError(msg)
-            self._pid_file.unlink(missing_ok=True)
+        # A pid file whose process is gone is a crash's leftover: dropped. A broker whose starter
+        # died (a SIGKILLed `evwatch run` on a system without the parent-death signal, or one that
+        # hung in its shutdown) is stopped, since nothing else ever would. Kafka's own `.lock` in
+        # log.dirs is an OS file lock, released when its JVM dies, so it needs no cleanup.
+        running = self._pidfile.clear_stale(log, grace_s=self.stop_timeout_s)
+        if running is not None:
+            msg = f"a Kafka broker (pid {running}) already runs on data dir {self.data_dir}; stop it first"
+            raise KafkaBrokerError(msg)
         for name, port in (
             ("bootstrap", self.settings.port),
             ("controller", self.settings.controller_port),
@@ -180,7 +177,7 @@ class KafkaBroker(ChildService):
             log_dirs=self.data_dir / "kraft-logs",
             partitions=self.settings.partitions,
         )
-        path = self.data_dir / "server.properties"
+        path = self._props_path
         path.write_text(text)
         return path
 
@@ -250,7 +247,7 @@ class KafkaBroker(ChildService):
         elif "Address already in use" in tail:
             hint = f" (port {self.settings.port} or {self.settings.controller_port} is already in use)"
         self._proc = None
-        self._pid_file.unlink(missing_ok=True)
+        self._pidfile.remove()
         msg = f"Kafka broker exited with rc={rc} during startup{hint}; log tail:\n{tail}"
         raise KafkaBrokerError(msg)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Self
 
 from devstack.ports import port_in_use
-from devstack.process import ChildService, log_tail, spawn
+from devstack.process import ChildService, PidFile, log_tail, spawn
 from evwatch.config import TritonSettings
 
 log = logging.getLogger("devstack.triton")
@@ -148,11 +148,17 @@ class TritonServer(ChildService):
         self.ready_timeout_s = ready_timeout_s
         self.stop_timeout_s = stop_timeout_s
         self._proc: subprocess.Popen[bytes] | None = None
+        # The binary's path lies under work_dir: a tritonserver of another work dir never matches.
+        self._pidfile = PidFile(self.work_dir / "tritonserver.pid", self.label, (str(self._binary),))
 
     @property
     def runtime_dir(self) -> Path:
         """The prepared copy of the wheel's tritonserver."""
         return self.work_dir / "tritonserver"
+
+    @property
+    def _binary(self) -> Path:
+        return self.runtime_dir / "bin" / "tritonserver"
 
     @property
     def log_path(self) -> Path:
@@ -174,7 +180,7 @@ class TritonServer(ChildService):
         rt = self.runtime_dir
         s = self.settings
         return [
-            str(rt / "bin" / "tritonserver"),
+            str(self._binary),
             f"--model-repository={self.model_repository}",
             f"--backend-directory={rt / 'backends'}",
             f"--cache-directory={rt / 'caches'}",
@@ -197,6 +203,7 @@ class TritonServer(ChildService):
         if not self.model_repository.is_dir():
             msg = f"Triton model repository {self.model_repository} does not exist"
             raise TritonServerError(msg)
+        self._check_not_running()
         for name, port in (
             ("HTTP", self.settings.http_port),
             ("gRPC", self.settings.grpc_port),
@@ -209,6 +216,7 @@ class TritonServer(ChildService):
         models = self.models if self.models is not None else discover_models(self.model_repository)
         log.info("starting tritonserver on grpc %s with models %s", self.grpc_url, models)
         self._proc = spawn(self.command(models), self.log_path, env=server_env(), cwd=self.work_dir)
+        self._pidfile.write(self._proc.pid)
         try:
             wait_ready(
                 self.settings,
@@ -222,3 +230,14 @@ class TritonServer(ChildService):
             raise
         log.info("tritonserver ready in %.1f s", time.monotonic() - started)
         return self
+
+    def _stopped(self) -> None:
+        self._pidfile.remove()
+
+    def _check_not_running(self) -> None:
+        # Same rules as the broker's: a dead pid's file is dropped, an orphan of a crashed run is
+        # stopped (with its backend stubs, which share its process group), a live one is refused.
+        running = self._pidfile.clear_stale(log, grace_s=self.stop_timeout_s)
+        if running is not None:
+            msg = f"a tritonserver (pid {running}) already runs from {self.work_dir}; stop it first"
+            raise TritonServerError(msg)

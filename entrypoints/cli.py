@@ -11,11 +11,17 @@ import sys
 import threading
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evwatch.config import Settings, load_settings
 from evwatch.private_files import private_dir
 
+if TYPE_CHECKING:
+    from devstack.process import PidFile
+
 log = logging.getLogger("evwatch")
+
+APP_FACTORY = "entrypoints.asgi:create_app"
 
 
 def _granian_command(settings: Settings) -> list[str]:
@@ -29,12 +35,17 @@ def _granian_command(settings: Settings) -> list[str]:
         "1",
         "--runtime-threads",
         "2",
+        # Without it Granian waits forever for a worker whose shutdown hangs (e.g. on a broker that
+        # died at the same moment), and so would anything waiting for Granian.
+        "--workers-kill-timeout",
+        "30",
         "--no-ws",
         "--log-level",
         "warning",
     ]
-    address = ["--host", settings.api.host, "--port", str(settings.api.port)]
-    return [str(granian), *flags, *address, "entrypoints.asgi:create_app"]
+    # `--port=N` as one argument: run() recognises its own Granian by it in /proc.
+    address = [f"--host={settings.api.host}", f"--port={settings.api.port}"]
+    return [str(granian), *flags, *address, APP_FACTORY]
 
 
 def _start_dependencies(settings: Settings, stack: ExitStack) -> None:
@@ -62,32 +73,55 @@ def _start_dependencies(settings: Settings, stack: ExitStack) -> None:
 
 
 def run(settings: Settings) -> int:
-    """The whole stack on the embedded default; Ctrl-C stops every child."""
+    """The whole stack on the embedded default; Ctrl-C stops every child, and so does this process's death.
+
+    Every child is started from this (main) thread with the parent-death signal, and Granian's worker
+    watches Granian: a SIGKILLed `evwatch run` leaves nothing running. Pid files under the var dir
+    let the next start stop whatever a run on a system without that signal left behind.
+    """
+    from devstack.lifeline import DIE_WITH_PARENT_ENV
+    from devstack.process import PidFile, spawn
+
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    private_dir(settings.var_dir)
+    # The API first: an orphaned one would hold chDB's data path and keep consuming from an orphaned broker.
+    api_pid = PidFile(
+        settings.var_dir / "api.pid", "API server (Granian)", (APP_FACTORY, f"--port={settings.api.port}")
+    )
+    running = api_pid.clear_stale(log)
+    if running is not None:
+        print(
+            f"evwatch: an API server (pid {running}) already runs on {settings.var_dir}; stop it first", file=sys.stderr
+        )
+        return 1
     with ExitStack() as stack:
         _start_dependencies(settings, stack)
         if stop.is_set():
             return 130
         print(f"evwatch: API on http://{settings.api.host}:{settings.api.port} (docs at /schema)", flush=True)
-        api = subprocess.Popen(_granian_command(settings), start_new_session=True, env=os.environ.copy())
-        stack.callback(_stop_child, api)
+        api = spawn(_granian_command(settings), None, env={**os.environ, DIE_WITH_PARENT_ENV: "1"})
+        api_pid.write(api.pid)
+        stack.callback(_stop_child, api, api_pid)
         while not stop.is_set() and api.poll() is None:
             stop.wait(0.5)
         print("evwatch: stopping ...", flush=True)
         return 0 if stop.is_set() else (api.returncode or 1)
 
 
-def _stop_child(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=40)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+def _stop_child(proc: subprocess.Popen[bytes], pid_file: PidFile) -> None:
+    from devstack.process import stop_group
+
+    if proc.poll() is None:
+        # SIGINT to Granian's main process alone, as Ctrl-C would: it stops its worker itself, in order.
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            log.warning("Granian pid %d did not stop 40 s after SIGINT; killing its process group", proc.pid)
+    stop_group(proc, log, grace_s=0)  # SIGKILLs whatever is left in the group, and forgets the child
+    pid_file.remove()
 
 
 def serve(settings: Settings) -> int:
