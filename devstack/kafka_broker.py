@@ -126,6 +126,7 @@ class KafkaBroker(ChildService):
                 self.bootstrap_servers,
                 self.settings.topics.all(),
                 self.settings.partitions,
+                topic_config=self.settings.topic_config,
             )
         except BaseException:
             self.stop()

@@ -61,7 +61,13 @@ def _start_dependencies(settings: Settings, stack: ExitStack) -> None:
         stack.enter_context(KafkaBroker(settings.kafka, settings.var_dir / "kafka"))
     else:
         kafka = settings.kafka
-        ensure_topics(kafka.bootstrap_servers, kafka.topics.all(), kafka.partitions, config=kafka.client_config)
+        ensure_topics(
+            kafka.bootstrap_servers,
+            kafka.topics.all(),
+            kafka.partitions,
+            config=kafka.client_config,
+            topic_config=kafka.topic_config,
+        )
     models = export_repository(settings.model_repository)
     if settings.triton.start_local:
         print(

@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bytewax.dataflow import Dataflow
@@ -14,11 +14,11 @@ from clickhouse_connect.driver.client import Client
 
 from entrypoints.bootstrap import bootstrap
 from evwatch.analysis import SessionAnalyser
-from evwatch.clock import wall_clock
+from evwatch.clock import utc_now, wall_clock
 from evwatch.config import Settings
 from evwatch.inference.models import csar2_model, shade_model
 from evwatch.inference.triton import TritonModel
-from evwatch.kafka import MeterValuesPublisher, is_reachable
+from evwatch.kafka import ConfirmedPublisher, is_reachable
 from evwatch.storage.clickhouse import connect, ping
 from evwatch.storage.migrations import migrate
 from evwatch.storage.sessions import ClickHouseSessionStore
@@ -40,6 +40,10 @@ from serving.dependencies import ApiServices, ReadinessReport
 from serving.sessions.service import SessionService
 from serving.stations.service import StationService
 from serving.statistics.service import StatisticsService
+from workers.analysis_sweeper import AnalysisSweeper
+from workers.follow import Follower
+from workers.loop import WorkerThread
+from workers.outbox import OutboxRelay
 
 log = logging.getLogger("evwatch.runtime")
 
@@ -69,6 +73,26 @@ def dataflow(settings: Settings, client: Client, csar2: TritonModel, stop: threa
     )
 
 
+def workers(settings: Settings, csar2: TritonModel) -> list[WorkerThread]:
+    """The outbox relay and the sweeper of pending analyses, each with its own handle on the store."""
+    horizon = timedelta(seconds=settings.pipeline.follow_horizon_s)
+    relay_store = ClickHouseSessionStore(connect(settings))
+    publisher = ConfirmedPublisher(settings.kafka, settings.kafka.topics.api_writes)
+    relay = OutboxRelay(
+        relay_store, publisher.publish, settings.kafka.max_message_bytes, Follower(utc_now, horizon), utc_now
+    )
+    sweep_store = ClickHouseSessionStore(connect(settings))
+    stop = threading.Event()
+    grace = timedelta(seconds=settings.pipeline.sweep_grace_s)
+    sweeper = AnalysisSweeper(
+        sweep_store, SessionAnalyser(sweep_store, csar2), Follower(utc_now, horizon), utc_now, stop, grace
+    )
+    return [
+        WorkerThread("outbox", relay, settings.pipeline.relay_interval_s, on_stop=publisher.close),
+        WorkerThread("sweeper", sweeper, settings.pipeline.sweep_interval_s, stop=stop),
+    ]
+
+
 def pipeline_thread(settings: Settings, csar2: TritonModel) -> PipelineThread:
     """The dataflow on a background thread with recovery under `var/`."""
     # Its own handle on the store, so its writes don't queue behind API reads.
@@ -87,8 +111,8 @@ class Runtime:
     settings: Settings
     client: Client
     csar2: TritonModel
-    publisher: MeterValuesPublisher
     pipeline: PipelineThread | None = None
+    workers: list[WorkerThread] = field(default_factory=list)
 
     @classmethod
     def open(cls, settings: Settings, *, start_pipeline: bool | None = None) -> Runtime:
@@ -97,10 +121,13 @@ class Runtime:
         migrate(client)
         bootstrap(ClickHouseTenantStore(client), settings.var_dir)
         csar2 = csar2_model(settings.triton)
-        runtime = cls(settings, client, csar2, MeterValuesPublisher(settings.kafka))
+        runtime = cls(settings, client, csar2)
         if settings.pipeline.enabled if start_pipeline is None else start_pipeline:
             runtime.pipeline = pipeline_thread(settings, csar2)
             runtime.pipeline.start()
+            runtime.workers = workers(settings, csar2)
+            for worker in runtime.workers:
+                worker.start()
         return runtime
 
     def api_services(self) -> ApiServices:
@@ -108,9 +135,7 @@ class Runtime:
         sessions = ClickHouseSessionStore(self.client)
         stations = ClickHouseStationStore(self.client)
         return ApiServices(
-            sessions=SessionService(
-                sessions, SessionAnalyser(sessions, self.csar2), self.publisher, self.settings.bounds
-            ),
+            sessions=SessionService(sessions, SessionAnalyser(sessions, self.csar2), self.settings.bounds),
             stations=StationService(stations),
             statistics=StatisticsService(ClickHouseStatisticsFacts(self.client), stations),
             keys=KeyCache(ClickHouseTenantStore(self.client).find_api_key),
@@ -132,13 +157,18 @@ class Runtime:
                 "restarts": self.pipeline.restarts,
                 "lastError": None if error is None else f"{type(error).__name__}: {error}"[:500],
             }
+        for worker in self.workers:
+            checks[worker.name] = worker.alive
+            if worker.error is not None:
+                details[worker.name] = {"lastError": f"{type(worker.error).__name__}: {worker.error}"[:500]}
         return ReadinessReport(checks, details)
 
     def close(self) -> None:
-        """Stop the dataflow, flush the producer, close the store."""
+        """Stop the workers and the dataflow, close the store."""
+        for worker in self.workers:
+            worker.stop()
         if self.pipeline is not None:
             self.pipeline.stop()
-        self.publisher.close()
         self.client.close()
 
 

@@ -1,8 +1,8 @@
 """The one session analysis: readings → CSAR-2 features → inference → analysis records.
 
 `analyse` is pure apart from `infer` (Triton in production, in-process torch or a fake in tests).
-`SessionAnalyser` runs it over stored sessions and stores the result; the API, the dataflow and
-batch workers all go through it.
+`SessionAnalyser` runs it over stored sessions and stores the result (the dataflow, the sweeper of
+pending analyses), or over a session the API is about to store (`evaluate`); everyone goes through it.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from evwatch.clock import utc_now
 from evwatch.domain.categories import BILLING_CATEGORIES
 from evwatch.domain.errors import InferenceRejected
 from evwatch.domain.readings import StoredReading
+from evwatch.domain.session_log import head, visible_readings
 from evwatch.domain.sessions import MIN_READINGS, AnalysisFailure, AnalysisRecord, AnomalyRecord, SessionRecord
 from evwatch.inference import BatchInfer
 from evwatch.storage.sessions import SessionStore
@@ -38,10 +39,12 @@ _NAMESPACE = uuid.UUID("7f1c0f6e-4d1b-4b8e-9a53-5a2f1e0c9d11")
 
 @dataclass(frozen=True, slots=True)
 class SessionSnapshot:
-    """A session with every stored reading, ready to analyse."""
+    """A session with every reading it shows, ready to analyse."""
 
     session: SessionRecord
     readings: Sequence[StoredReading]
+    # The revision whose readings these are (the session's latest replace).
+    base_revision: int = 0
 
 
 def model_readings(readings: Sequence[StoredReading]) -> list[Reading]:
@@ -50,9 +53,12 @@ def model_readings(readings: Sequence[StoredReading]) -> list[Reading]:
 
 
 def inference_id(snapshot: SessionSnapshot, model_version: str) -> str:
-    """Deterministic id: same session, same readings, same model → same row."""
+    """Deterministic id: same session, same revision, same readings, same model → same row (and event id)."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{snapshot.session.tenant_id}\x00{snapshot.session.session_id}\x00{model_version}".encode())
+    session = snapshot.session
+    digest.update(f"{session.tenant_id}\x00{session.session_id}\x00{model_version}".encode())
+    if snapshot.base_revision:
+        digest.update(f"\x00{snapshot.base_revision}".encode())
     for r in snapshot.readings:
         digest.update(struct.pack("<dd", r.timestamp.timestamp(), r.value))
         digest.update(r.measurand.encode())
@@ -98,6 +104,7 @@ def to_record(snapshot: SessionSnapshot, result: Csar2Result, analyzed_at: datet
         model_version=result.model_version,
         anomalies=anomalies,
         reconstructed_soc=tuple((_ts(ts), float(v)) for ts, v in result.reconstructed_soc),
+        base_revision=snapshot.base_revision,
     )
 
 
@@ -122,8 +129,17 @@ ANALYSIS_FAILURES = Counter(
 _MAX_REASON = 1_000
 
 
+# Anomaly categories already seen on a record's connector (other sessions, within RECURRENCE_WINDOW).
+SeenCategories = Callable[[AnalysisRecord], set[str]]
+
+
+def mark_recurring(record: AnalysisRecord, seen: set[str]) -> AnalysisRecord:
+    """A finding is recurring when its category was seen on the same connector recently."""
+    return replace(record, is_recurring=any(a.category in seen for a in record.anomalies))
+
+
 class SessionAnalyser:
-    """Analyses stored sessions, marks recurring findings and stores the analyses."""
+    """Analyses sessions, marks recurring findings, and stores the analyses of stored sessions."""
 
     def __init__(self, store: SessionStore, infer: BatchInfer, clock: Callable[[], datetime] = utc_now) -> None:
         self.store = store
@@ -131,31 +147,41 @@ class SessionAnalyser:
         self.clock = clock
 
     def analyse(self, tenant_id: str, session_ids: Sequence[str]) -> list[AnalysisRecord]:
-        """Analyse the named sessions from what is stored and write the results (3+ readings only)."""
-        now = self.clock()
-        sessions = self.store.get_sessions(tenant_id, session_ids)
-        readings = self.store.load_readings(tenant_id, sessions)
-        snapshots = [SessionSnapshot(sessions[sid], readings[sid]) for sid in sessions]
-        records = [self._mark_recurring(r, now) for r in analyse(snapshots, self.infer, now)]
+        """Analyse the named sessions from what they show now and write the results (3+ readings only)."""
+        snapshots = []
+        for writes in self.store.load_log(tenant_id, session_ids).values():
+            current = head(writes)
+            if current is not None:
+                snapshots.append(SessionSnapshot(current.session, visible_readings(writes), current.base_revision))
+        records = self.evaluate(snapshots, self.seen)
         self.store.insert_analyses(records)
         return records
 
-    def _mark_recurring(self, record: AnalysisRecord, now: datetime) -> AnalysisRecord:
-        if not record.anomalies:
-            return record
-        seen = self.store.recent_categories(
+    def evaluate(self, snapshots: Sequence[SessionSnapshot], seen: SeenCategories) -> list[AnalysisRecord]:
+        """Analyse sessions without storing anything; `seen` is asked only about records with anomalies."""
+        records = analyse(snapshots, self.infer, self.clock())
+        return [mark_recurring(r, seen(r)) if r.anomalies else r for r in records]
+
+    def seen(self, record: AnalysisRecord) -> set[str]:
+        """Categories seen on the record's connector lately, in other sessions (one query)."""
+        return self.store.recent_categories(
             record.tenant_id,
             record.charging_station_id,
             record.connector_id,
-            now - RECURRENCE_WINDOW,
+            record.analyzed_at - RECURRENCE_WINDOW,
             record.session_id,
         )
-        return replace(record, is_recurring=any(a.category in seen for a in record.anomalies))
 
-    def record_failure(self, tenant_id: str, session_id: str, exc: Exception) -> AnalysisFailure:
-        """Remember that the session's analysis failed on its own data; shown in its detail, counted."""
+    def failure(self, exc: Exception, base_revision: int, reading_count: int) -> AnalysisFailure:
+        """The failure of an analysis on the session's own data, counted; the caller stores it."""
         ANALYSIS_FAILURES.labels(cause=type(exc).__name__).inc()
         reason = str(exc) if isinstance(exc, InferenceRejected) else f"{type(exc).__name__}: {exc}"
-        failure = AnalysisFailure(self.clock(), reason[:_MAX_REASON])
+        return AnalysisFailure(self.clock(), reason[:_MAX_REASON], base_revision, reading_count)
+
+    def record_failure(self, tenant_id: str, session_id: str, exc: Exception) -> AnalysisFailure:
+        """Remember that the session's analysis failed on what it shows now; shown in its detail."""
+        heads, _ = self.store.heads(tenant_id, [session_id])
+        current = heads.get(session_id)
+        failure = self.failure(exc, current.base_revision if current else 0, current.reading_count if current else 0)
         self.store.record_analysis_failure(tenant_id, session_id, failure)
         return failure

@@ -42,6 +42,14 @@ class KafkaSettings(msgspec.Struct, frozen=True, kw_only=True):
     topics: Topics = Topics()
     # librdkafka settings for production brokers (SASL, TLS): see docs/kafka.md.
     client_config: dict[str, str] = msgspec.field(default_factory=dict)
+    # The largest message evwatch produces, and the `max.message.bytes` of the topics it creates. An
+    # API write (up to api.max_body_bytes) is relayed in as many messages as it takes (docs/kafka.md).
+    max_message_bytes: int = 1024 * 1024
+
+    @property
+    def topic_config(self) -> dict[str, str]:
+        """Configs of the topics evwatch creates."""
+        return {"max.message.bytes": str(self.max_message_bytes)}
 
     @property
     def port(self) -> int:
@@ -105,6 +113,13 @@ class PipelineSettings(msgspec.Struct, frozen=True, kw_only=True):
     station_grace_s: float = 1800.0
     station_settle_s: float = 10.0
     station_tick_s: float = 60.0
+    # The workers that follow committed API writes (workers/): the outbox relay and the sweeper of
+    # pending analyses. They look this far back when they start, and re-scan it now and then.
+    relay_interval_s: float = 1.0
+    sweep_interval_s: float = 10.0
+    # A write this recent is left to the request (or the dataflow) that wrote it.
+    sweep_grace_s: float = 10.0
+    follow_horizon_s: float = 7 * 86400.0
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -171,6 +186,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         start_local=_flag(get("KAFKA_START_LOCAL", str(d.kafka.start_local))),
         controller_port=int(get("KAFKA_CONTROLLER_PORT", str(d.kafka.controller_port))),
         partitions=int(get("KAFKA_PARTITIONS", str(d.kafka.partitions))),
+        max_message_bytes=int(get("KAFKA_MAX_MESSAGE_BYTES", str(d.kafka.max_message_bytes))),
         topics=Topics(
             meter_values=get("TOPIC_METER_VALUES", d.kafka.topics.meter_values),
             api_writes=get("TOPIC_API_WRITES", d.kafka.topics.api_writes),
@@ -224,5 +240,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             station_grace_s=float(get("PIPELINE_STATION_GRACE_S", str(d.pipeline.station_grace_s))),
             station_settle_s=float(get("PIPELINE_STATION_SETTLE_S", str(d.pipeline.station_settle_s))),
             station_tick_s=float(get("PIPELINE_STATION_TICK_S", str(d.pipeline.station_tick_s))),
+            relay_interval_s=float(get("PIPELINE_RELAY_INTERVAL_S", str(d.pipeline.relay_interval_s))),
+            sweep_interval_s=float(get("PIPELINE_SWEEP_INTERVAL_S", str(d.pipeline.sweep_interval_s))),
+            sweep_grace_s=float(get("PIPELINE_SWEEP_GRACE_S", str(d.pipeline.sweep_grace_s))),
+            follow_horizon_s=float(get("PIPELINE_FOLLOW_HORIZON_S", str(d.pipeline.follow_horizon_s))),
         ),
     )

@@ -28,8 +28,8 @@ from evwatch.domain.bounds import Bounds
 from evwatch.domain.errors import InvalidInput, MalformedInput
 from evwatch.domain.readings import StoredReading
 from evwatch.domain.sessions import check_session_id
+from evwatch.failures import until_available
 from pipeline.dead_letters import INVALID, MALFORMED, PROCESSING, UNKNOWN_TENANT, DeadLetter, Source
-from pipeline.failures import until_available
 from pipeline.tenants import KnownTenants
 
 T = TypeVar("T")

@@ -1,4 +1,8 @@
-"""Events evwatch announces on `evwatch.events` (webhooks and integrations consume them)."""
+"""Events evwatch announces on `evwatch.events` (webhooks and integrations consume them).
+
+Delivery is at least once: after a crash the pipeline may announce an event again. `eventId` is
+derived from what the event is about, so a repeat carries the same id and consumers drop it.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ from evwatch.contracts.fields import AwareDatetime, Camel
 
 
 class SessionAnalyzed(Camel, frozen=True, kw_only=True, tag="session.analyzed", tag_field="type"):
-    """A session was analysed by CSAR-2."""
+    """A session was analysed by CSAR-2; `eventId` is the analysis' inference id."""
 
+    event_id: str
     tenant_id: str
     session_id: str
     charging_station_id: str
@@ -20,6 +25,7 @@ class SessionAnalyzed(Camel, frozen=True, kw_only=True, tag="session.analyzed", 
 class StationAnomalyDetected(Camel, frozen=True, kw_only=True, tag="station.anomaly_detected", tag_field="type"):
     """SHADE found a station-day anomalous (`isPartial` while the day is still open)."""
 
+    event_id: str
     tenant_id: str
     charging_station_id: str
     inference_id: str

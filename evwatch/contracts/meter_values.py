@@ -3,8 +3,8 @@
 The topic carries two kinds of message, told apart by a `kind` tag (a msgspec tagged union):
 - `BackendReadings`: what charging backends produce, the Create Session body plus `tenantId`.
   Backends never send a tag, so a message without one is this kind. Its readings are appended.
-- `ApiSessionWrite`: what the API republishes after it stored (and usually analysed) a write,
-  so the station windows see one stream. The pipeline does not store it again.
+- `ApiSessionWrite`: a write the API stored, relayed to `evwatch.api-writes` by the outbox
+  (`workers/outbox.py`) so the station windows see one stream. The pipeline does not store it again.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from evwatch.domain.bounds import Bounds
 from evwatch.domain.errors import FieldProblem, InvalidInput
 from evwatch.domain.ocpp import Location, Phase
 from evwatch.domain.readings import StoredReading
+from evwatch.domain.session_log import SessionWrite
 from evwatch.domain.units import UnitError, normalise
 
 
@@ -72,14 +73,18 @@ class BackendReadings(CreateSessionRequest, frozen=True, kw_only=True, tag="read
 
 
 class ApiSessionWrite(CreateSessionRequest, frozen=True, kw_only=True, tag="api-write", tag_field="kind"):
-    """A write the API already stored, republished for the station windows.
+    """A write the API stored, relayed for the station windows.
 
-    `analysis_pending` is set when the API could not reach Triton: the pipeline analyses the session.
+    A write too large for one Kafka message arrives as `parts` messages with the same `writeId`; the
+    relay delivers at least once, so a part may arrive twice (the windows skip readings they saw).
     """
 
     tenant_id: Id
-    op: Literal["create", "replace", "append"]
-    analysis_pending: bool = False
+    op: Literal["create", "replace", "append", "update"]
+    write_id: str = ""
+    revision: int = 0
+    part: int = 0
+    parts: int = 1
 
 
 MeterValuesMessage = BackendReadings | ApiSessionWrite
@@ -153,6 +158,44 @@ def validated_readings(
         if problems:
             raise InvalidInput(problems)
     return readings_from_wire(body.meter_values or [], bounds, now)
+
+
+def api_write_messages(write: SessionWrite, max_bytes: int) -> list[bytes]:
+    """The relay's messages of one API write, each at most `max_bytes` long (readings split evenly)."""
+    session = write.session
+    values = [reading_to_wire(r) for r in write.readings]
+    parts = 1
+    while True:
+        size = -(-len(values) // parts) if values else 0
+        chunks = [values[i : i + size] for i in range(0, len(values), size)] if values else [[]]
+        encoded = [
+            _ENCODER.encode(
+                ApiSessionWrite(
+                    tenant_id=session.tenant_id,
+                    session_id=session.session_id,
+                    charging_station_id=session.charging_station_id,
+                    connector_id=session.connector_id,
+                    evse_id=session.evse_id,
+                    meter_values=chunk,
+                    metadata=session.metadata,
+                    status=session.status,
+                    op=write.op if write.op != "stream" else "append",
+                    write_id=write.write_id,
+                    revision=write.revision,
+                    part=i,
+                    parts=len(chunks),
+                )
+            )
+            for i, chunk in enumerate(chunks)
+        ]
+        if all(len(m) <= max_bytes for m in encoded):
+            return encoded
+        if size <= 1:
+            raise ValueError(f"session {session.session_id}: one reading with its attributes exceeds {max_bytes} bytes")
+        parts *= 2
+
+
+_ENCODER = msgspec.json.Encoder()
 
 
 def reading_to_wire(reading: StoredReading) -> MeterValue:

@@ -52,7 +52,7 @@ class AnomalyRecord:
 
 @dataclass(frozen=True, slots=True)
 class AnalysisRecord:
-    """One CSAR-2 analysis of a session, as stored in session_inferences/session_anomalies."""
+    """One CSAR-2 analysis of a session (`session_analyses`): of the readings shown at `base_revision`."""
 
     tenant_id: str
     session_id: str
@@ -71,6 +71,7 @@ class AnalysisRecord:
     model_version: str
     anomalies: tuple[AnomalyRecord, ...] = ()
     reconstructed_soc: tuple[tuple[datetime, float], ...] = field(default=())
+    base_revision: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,9 @@ class AnalysisFailure:
 
     failed_at: datetime
     reason: str
+    # What it failed on: the readings shown at `base_revision`, `reading_count` of them.
+    base_revision: int = 0
+    reading_count: int = 0
 
 
 @dataclass(frozen=True, slots=True)

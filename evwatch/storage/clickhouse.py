@@ -21,9 +21,12 @@ def connect(settings: Settings) -> Client:
     if dsn.startswith("chdb://") and dsn != "chdb://memory":
         private_dir(Path(dsn.removeprefix("chdb://")))
     database = settings.clickhouse.database
-    clickhouse_connect.get_client(dsn=dsn).command(f"CREATE DATABASE IF NOT EXISTS `{database}`")
+    # A server client is shared by the request threads: without session ids, concurrent queries are fine
+    # (with them, the server refuses a second query in a session that is busy).
+    server: dict[str, Any] = {} if dsn.startswith("chdb://") else {"autogenerate_session_id": False}
+    clickhouse_connect.get_client(dsn=dsn, **server).command(f"CREATE DATABASE IF NOT EXISTS `{database}`")
     # tz_mode="aware" so DateTime64(3, 'UTC') columns come back as tz-aware datetimes.
-    return clickhouse_connect.get_client(dsn=dsn, database=database, tz_mode="aware")
+    return clickhouse_connect.get_client(dsn=dsn, database=database, tz_mode="aware", **server)
 
 
 def scalar(client: Client, sql: str, parameters: dict[str, Any] | None = None) -> int:

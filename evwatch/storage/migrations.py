@@ -1,4 +1,9 @@
-"""Numbered SQL migrations under `infra/clickhouse/`, applied in order and recorded once."""
+"""Numbered SQL migrations under `infra/clickhouse/`, applied in order and recorded once.
+
+Each statement is recorded as it completes, so a migration interrupted by a crash resumes at the
+statement it stopped in; every statement must therefore be safe to run again right after it ran
+(`IF NOT EXISTS`, `IF EXISTS`, inserts whose rows replace themselves).
+"""
 
 from __future__ import annotations
 
@@ -74,6 +79,18 @@ def _ensure_table(client: Client) -> None:
         "(version UInt32, name String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)) "
         "ENGINE = ReplacingMergeTree(applied_at) ORDER BY version"
     )
+    client.command(
+        "CREATE TABLE IF NOT EXISTS schema_migration_steps "
+        "(version UInt32, step UInt32, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)) "
+        "ENGINE = ReplacingMergeTree(applied_at) ORDER BY (version, step)"
+    )
+
+
+def _done_steps(client: Client, version: int) -> set[int]:
+    rows = client.query(
+        "SELECT step FROM schema_migration_steps FINAL WHERE version = {v:UInt32}", parameters={"v": version}
+    ).result_rows
+    return {int(r[0]) for r in rows}
 
 
 def applied_versions(client: Client) -> set[int]:
@@ -91,8 +108,12 @@ def migrate(client: Client, *, dry_run: bool = False, directory: Path = MIGRATIO
             for statement in migration.statements():
                 print(f"-- {migration.path.name}\n{statement};")
             continue
+        done_steps = _done_steps(client, migration.version)
         log.info("applying migration %04d_%s", migration.version, migration.name)
-        for statement in migration.statements():
+        for step, statement in enumerate(migration.statements()):
+            if step in done_steps:
+                continue
             client.command(statement)
+            client.insert("schema_migration_steps", [[migration.version, step]], column_names=["version", "step"])
         client.insert("schema_migrations", [[migration.version, migration.name]], column_names=["version", "name"])
     return pending

@@ -11,16 +11,13 @@ from clickhouse_connect.driver.client import Client
 
 from evwatch.domain.ocpp import ENERGY, POWER, STATION_CONNECTOR
 
-# The latest CSAR-2 analysis of each session of one tenant.
-_LATEST = (
-    "SELECT session_id, argMax(inference_id, analyzed_at) AS inference_id, argMax(is_anomaly, analyzed_at) AS is_anomaly "
-    "FROM session_inferences WHERE tenant_id = {t:String} GROUP BY session_id"
-)
+# The analysis each session of one tenant shows (`session_current_analyses` of migration 0007).
+_CURRENT = "SELECT * FROM session_current_analyses WHERE tenant_id = {t:String}"
 
 
 @dataclass(frozen=True, slots=True)
 class SessionAnomalyFact:
-    """One anomaly of a session's latest analysis."""
+    """One anomaly of the analysis a session shows."""
 
     session_id: str
     charging_station_id: str
@@ -60,21 +57,19 @@ class ClickHouseStatisticsFacts:
         self._client = client
 
     def session_counts(self, tenant_id: str) -> tuple[int, int]:
-        """(sessions, sessions whose latest analysis is anomalous)."""
+        """(sessions, sessions whose analysis is anomalous)."""
         row = self._client.query(
-            f"SELECT (SELECT uniqExact(session_id) FROM sessions WHERE tenant_id = {{t:String}}), "
-            f"(SELECT countIf(is_anomaly) FROM ({_LATEST}))",
+            "SELECT (SELECT uniqExact(session_id) FROM session_writes WHERE tenant_id = {t:String}), "
+            f"(SELECT countIf(is_anomaly) FROM ({_CURRENT}))",
             parameters={"t": tenant_id},
         ).result_rows[0]
         return int(row[0]), int(row[1])
 
     def latest_session_anomalies(self, tenant_id: str) -> list[SessionAnomalyFact]:
-        """Anomalies of every session's latest analysis."""
+        """Anomalies of the analysis every session shows."""
         rows = self._client.query(
-            "SELECT a.session_id, a.charging_station_id, a.connector_id, a.category, a.start_ts, a.end_ts, a.detected_at "
-            "FROM session_anomalies AS a FINAL "
-            f"INNER JOIN ({_LATEST}) AS l ON l.session_id = a.session_id AND l.inference_id = a.inference_id "
-            "WHERE a.tenant_id = {t:String}",
+            "SELECT session_id, charging_station_id, connector_id, a.category, a.start_ts, a.end_ts, analyzed_at "
+            f"FROM ({_CURRENT}) ARRAY JOIN anomalies AS a",
             parameters={"t": tenant_id},
         ).result_rows
         return [SessionAnomalyFact(*r) for r in rows]
@@ -106,7 +101,7 @@ class ClickHouseStatisticsFacts:
         rows = self._client.query(
             "SELECT m.session_id, any(m.charging_station_id), "
             "greatest(argMax(m.value, m.timestamp) - argMin(m.value, m.timestamp), 0) "
-            "FROM meter_values AS m FINAL WHERE m.tenant_id = {t:String} AND m.measurand = {e:String} "
+            "FROM meter_values AS m WHERE m.tenant_id = {t:String} AND m.measurand = {e:String} "
             "AND m.phase IS NULL GROUP BY m.session_id",
             parameters={"t": tenant_id, "e": ENERGY},
         ).result_rows
@@ -117,7 +112,7 @@ class ClickHouseStatisticsFacts:
         if not session_ids:
             return []
         rows = self._client.query(
-            "SELECT session_id, timestamp, measurand, value FROM meter_values FINAL WHERE tenant_id = {t:String} "
+            "SELECT session_id, timestamp, measurand, value FROM meter_values WHERE tenant_id = {t:String} "
             "AND session_id IN {ids:Array(String)} AND measurand IN ({e:String}, {p:String}) AND phase IS NULL "
             "ORDER BY session_id, timestamp",
             parameters={"t": tenant_id, "ids": list(session_ids), "e": ENERGY, "p": POWER},

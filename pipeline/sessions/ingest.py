@@ -1,4 +1,8 @@
-"""Storing what charging backends stream: append semantics, one insert per micro-batch."""
+"""Storing what charging backends stream: one write per message, one insert per micro-batch.
+
+A message's write takes the slot of its Kafka coordinates, so a replay after a crash finds the slot
+taken and stores nothing (the session still counts as touched: its analysis may not have run).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,11 @@ from datetime import datetime
 from evwatch.clock import utc_now
 from evwatch.contracts.meter_values import BackendReadings
 from evwatch.domain.bounds import Bounds
+from evwatch.domain.session_log import STREAM, SessionWrite
 from evwatch.domain.sessions import DEFAULT_STATUS, SessionRecord
-from evwatch.storage.sessions import MeterValueRow, SessionStore
+from evwatch.failures import isolate
+from evwatch.storage.sessions import SessionStore
 from pipeline.dead_letters import INVALID, PROCESSING, DeadLetter
-from pipeline.failures import isolate
 from pipeline.incoming import IncomingMessage
 
 STEP = "store_readings"
@@ -76,15 +81,21 @@ class SessionIngest:
         return out
 
     def _store_tenant(self, tenant_id: str, items: list[IncomingMessage], now: datetime) -> list[Touched | DeadLetter]:
-        session_ids = [item.message.session_id for item in items]
-        existing = self.store.get_sessions(tenant_id, session_ids)
-        counts = self.store.count_readings_many(tenant_id, session_ids)
-        merged: dict[str, SessionRecord] = {}
-        rows: list[MeterValueRow] = []
+        heads, taken = self.store.heads(
+            tenant_id, [item.message.session_id for item in items], [item.source.ref for item in items]
+        )
+        counts = {sid: h.reading_count for sid, h in heads.items()}
+        latest = {sid: h.session for sid, h in heads.items()}
+        writes: list[SessionWrite] = []
+        touched: dict[str, None] = {}
         refused: list[Touched | DeadLetter] = []
         for item in items:
             msg = item.message
             assert isinstance(msg, BackendReadings)
+            slot = item.source.ref
+            if slot in taken:
+                touched[msg.session_id] = None
+                continue
             held = counts.get(msg.session_id, 0)
             if held + len(item.readings) > self.bounds.max_readings_per_session:
                 limit = self.bounds.max_readings_per_session
@@ -92,13 +103,16 @@ class SessionIngest:
                 refused.append(item.source.refused(STEP, INVALID, reason))
                 continue
             counts[msg.session_id] = held + len(item.readings)
-            session = merge_session(tenant_id, msg, merged.get(msg.session_id) or existing.get(msg.session_id), now)
-            merged[msg.session_id] = session
-            rows.extend(MeterValueRow(session, r, f"{item.source.ref}:{i}") for i, r in enumerate(item.readings))
-        # Readings first: if the session row then fails, nothing half-written is visible through the API.
-        self.store.insert_meter_values(rows, now)
-        self.store.upsert_sessions(list(merged.values()))
-        return [*refused, *((tenant_id, sid) for sid in merged)]
+            session = merge_session(tenant_id, msg, latest.get(msg.session_id), now)
+            latest[msg.session_id] = session
+            head = heads.get(msg.session_id)
+            revision = head.revision if head is not None else 0
+            writes.append(
+                SessionWrite(session, slot, slot, revision, STREAM, now, tuple(item.readings), seq=len(writes))
+            )
+            touched[msg.session_id] = None
+        self.store.insert_writes(writes)
+        return [*refused, *((tenant_id, sid) for sid in touched)]
 
 
 def _dead_letter(item: IncomingMessage, exc: Exception) -> list[Touched | DeadLetter]:

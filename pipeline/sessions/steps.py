@@ -1,8 +1,9 @@
 """Session steps of the dataflow: store what backends stream, debounce, analyse with CSAR-2, announce.
 
-valid messages ─┬─ store_readings (backend messages; the API stored its own) ─┐
-                └─ deferred_by_api (API writes whose analysis is pending) ─────┴─ sessions_to_analyse
+valid messages → store_readings (backend messages; the API stored its own writes)
     → key_by_session → debounce → analyse (CSAR-2 via Triton) → session.analyzed events
+
+API writes whose analysis could not run are completed by the sweeper (`workers/analysis_sweeper.py`).
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ from bytewax.dataflow import Stream
 
 from evwatch.analysis import SessionAnalyser
 from evwatch.contracts.events import SessionAnalyzed
-from evwatch.contracts.meter_values import ApiSessionWrite
 from evwatch.domain.sessions import AnalysisRecord
+from evwatch.failures import isolate
 from pipeline.dead_letters import DeadLetter
-from pipeline.failures import isolate
 from pipeline.incoming import IncomingMessage
 from pipeline.keys import entity_key, split_key
 from pipeline.sessions.ingest import SessionIngest, Touched
@@ -48,14 +48,6 @@ class SessionStreams:
 
     dead_letters: Stream[DeadLetter]
     events: Stream[EventMessage] | None
-
-
-def _pending_analysis(item: IncomingMessage) -> Touched | None:
-    """The API stored these readings but could not reach Triton: the flow analyses them."""
-    msg = item.message
-    if isinstance(msg, ApiSessionWrite) and msg.analysis_pending:
-        return (msg.tenant_id, msg.session_id)
-    return None
 
 
 def _analyse(
@@ -87,6 +79,8 @@ def _record(analyser: SessionAnalyser, tenant_id: str, session_id: str, exc: Exc
 def event_message(record: AnalysisRecord) -> EventMessage:
     """The `session.analyzed` event of one analysis, keyed by tenant/session."""
     event = SessionAnalyzed(
+        # The inference id is derived from the readings analysed: a replay announces the same event id.
+        event_id=record.inference_id,
         tenant_id=record.tenant_id,
         session_id=record.session_id,
         charging_station_id=record.charging_station_id,
@@ -114,9 +108,7 @@ def add_session_steps(valid: Stream[IncomingMessage], deps: SessionDeps) -> Sess
     analyser = deps.analyser
     if analyser is None:
         return SessionStreams(dead, None)
-    deferred = op.filter_map("deferred_by_api", valid, _pending_analysis)
-    to_analyse = op.merge("sessions_to_analyse", touched, deferred)
-    keyed = op.key_on("key_by_session", to_analyse, lambda key: entity_key(*key))
+    keyed = op.key_on("key_by_session", touched, lambda key: entity_key(*key))
     debounced = op.collect("debounce", keyed, timeout=deps.debounce, max_size=1_000_000)
     analysed = op.flat_map_batch("analyse", debounced, functools.partial(_analyse, analyser, deps.stop))
     return SessionStreams(dead, op.map("analysed_event", analysed, event_message))

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 from evwatch.clock import Clock
 from evwatch.domain.stations import StationInferenceRow
+from evwatch.failures import isolate
 from evwatch.inference import BatchInfer
 from models.shade.features import prepare, stack_inputs
 from models.shade.interpret import interpret
 from models.shade.schema import MODEL_VERSION, ShadeResult, StationDay
-from pipeline.failures import isolate
 from pipeline.keys import entity_key, split_key
 from pipeline.stations.processor import ScoreDay, StationOutput
 from pipeline.stations.windows import station_inference_id

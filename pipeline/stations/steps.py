@@ -22,10 +22,10 @@ from bytewax.connectors.kafka import KafkaSourceMessage
 from bytewax.dataflow import Stream
 
 from evwatch.clock import Clock
+from evwatch.failures import STEP_FAILURES
 from evwatch.inference import BatchInfer
 from evwatch.storage.stations import StationWrites
 from pipeline.dead_letters import PROCESSING, DeadLetter, Source
-from pipeline.failures import STEP_FAILURES
 from pipeline.incoming import Edge, IncomingMessage, known_tenants_only
 from pipeline.keys import split_key
 from pipeline.stations.inputs import StationInput, from_meter_values, parse_station_status

@@ -103,6 +103,11 @@ def station_inference_id(tenant_id: str, station_id: str, day_start: int) -> str
     return str(uuid.uuid5(ID_NAMESPACE, f"shade/{tenant_id}/{station_id}/{day_start}"))
 
 
+def station_event_id(inference_id: str, is_partial: bool, minutes_observed: int, day_score: float) -> str:
+    """One id per score of a station-day: scoring the same minutes again (a replay) gives the same id."""
+    return str(uuid.uuid5(ID_NAMESPACE, f"event/{inference_id}/{is_partial}/{minutes_observed}/{day_score:.6f}"))
+
+
 # ------------------------------------------------------------------ time
 
 

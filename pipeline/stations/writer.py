@@ -15,12 +15,12 @@ from bytewax.connectors.kafka import KafkaSinkMessage
 from evwatch.clock import Clock
 from evwatch.contracts.events import StationAnomalyDetected
 from evwatch.domain.stations import ConnectorInfo, MinuteEnergyRow, StationInferenceRow, StationRecord, StatusRow
+from evwatch.failures import isolate
 from evwatch.storage.stations import StationWrites
-from pipeline.failures import isolate
 from pipeline.keys import split_key
 from pipeline.stations.processor import EnergyChanged, MetadataChanged, StationOutput, StationSeen, StatusChanged
 from pipeline.stations.scoring import DayScored
-from pipeline.stations.windows import station_record_id
+from pipeline.stations.windows import station_event_id, station_record_id
 
 EventMessage = KafkaSinkMessage[bytes | None, bytes | None]
 WRITE_STEP = "station_write"
@@ -111,6 +111,7 @@ def status_rows(batch: list[StationItem]) -> list[StatusRow]:
 def anomaly_event(row: StationInferenceRow) -> EventMessage:
     """The `station.anomaly_detected` event of an anomalous SHADE result."""
     event = StationAnomalyDetected(
+        event_id=station_event_id(row.inference_id, row.is_partial, row.minutes_observed, row.day_score),
         tenant_id=row.tenant_id,
         charging_station_id=row.charging_station_id,
         inference_id=row.inference_id,

@@ -12,85 +12,133 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from evwatch.domain.readings import StoredReading
+from evwatch.domain.session_log import (
+    SessionHead,
+    SessionWrite,
+    base_revision,
+    head,
+    is_api_slot,
+    visible,
+    visible_readings,
+    winners,
+)
 from evwatch.domain.sessions import AnalysisFailure, AnalysisRecord, SessionFilters, SessionListItem, SessionRecord
 from evwatch.domain.stations import MinuteEnergyRow, StationInferenceRow, StationRecord, StatusRow
-from evwatch.storage.sessions import MeterValueRow
 
 
 @dataclass
 class InMemorySessionStore:
-    """`SessionStore` over dicts."""
+    """`SessionStore` over dicts, with the log rules of `evwatch/domain/session_log.py`.
 
-    sessions: dict[tuple[str, str], SessionRecord] = field(default_factory=dict)
-    # (tenant, session) -> sort key (timestamp, measurand, source_key) -> ((ingested_at, seq), reading)
-    readings: dict[tuple[str, str], dict[tuple[datetime, str, str], tuple[tuple[datetime, int], StoredReading]]] = (
-        field(default_factory=dict)
-    )
+    Rows are kept as inserted (replays and losing claims included) and read the way `FINAL` reads
+    them; an insert with a claim token seen before is dropped, as ClickHouse's deduplication does.
+    """
+
+    rows: dict[tuple[str, str], list[SessionWrite]] = field(default_factory=dict)
+    tokens: set[str] = field(default_factory=set)
     analyses: dict[tuple[str, str, str], AnalysisRecord] = field(default_factory=dict)
     failures: dict[tuple[str, str], AnalysisFailure] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    publications: dict[tuple[str, str, str], datetime] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock)
 
-    def get_sessions(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, SessionRecord]:
+    # ------------------------------------------------------------------ test helpers
+    def log(self, tenant_id: str, session_id: str) -> list[SessionWrite]:
+        """The session's writes as FINAL returns them."""
         with self.lock:
-            return {s: self.sessions[(tenant_id, s)] for s in set(session_ids) if (tenant_id, s) in self.sessions}
+            return winners(self.rows.get((tenant_id, session_id), []))
 
-    def get_session(self, tenant_id: str, session_id: str) -> SessionRecord | None:
-        return self.get_sessions(tenant_id, [session_id]).get(session_id)
-
-    def upsert_sessions(self, sessions: Sequence[SessionRecord]) -> None:
+    @property
+    def sessions(self) -> dict[tuple[str, str], SessionRecord]:
+        """Every session that exists, with its current attributes."""
         with self.lock:
-            for s in sessions:
-                self.sessions[(s.tenant_id, s.session_id)] = s
+            out = {}
+            for key in self.rows:
+                current = head(self.log(*key))
+                if current is not None:
+                    out[key] = current.session
+            return out
 
-    def insert_meter_values(self, rows: Sequence[MeterValueRow], ingested_at: datetime) -> None:
+    # ------------------------------------------------------------------ the log
+    def heads(
+        self, tenant_id: str, session_ids: Iterable[str], slots: Sequence[str] = ()
+    ) -> tuple[dict[str, SessionHead], set[str]]:
         with self.lock:
-            for seq, row in enumerate(rows):
-                table = self.readings.setdefault((row.session.tenant_id, row.session.session_id), {})
-                key = (row.reading.timestamp, row.reading.measurand, row.source_key)
-                table[key] = ((ingested_at, seq), row.reading)
+            heads: dict[str, SessionHead] = {}
+            taken: set[str] = set()
+            for sid in set(session_ids):
+                writes = self.log(tenant_id, sid)
+                current = head(writes)
+                if current is not None:
+                    heads[sid] = current
+                    taken.update(w.slot for w in writes if w.slot in slots)
+            return heads, taken
 
-    def delete_meter_values(self, tenant_id: str, session_id: str) -> None:
+    def load_log(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, list[SessionWrite]]:
         with self.lock:
-            self.readings.pop((tenant_id, session_id), None)
+            out = {sid: visible(self.log(tenant_id, sid)) for sid in set(session_ids)}
+            return {sid: writes for sid, writes in out.items() if writes}
 
     def load_readings(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, list[StoredReading]]:
         with self.lock:
-            out = {}
-            for sid in set(session_ids):
-                stored = sorted(self.readings.get((tenant_id, sid), {}).values(), key=lambda item: item[0])
-                out[sid] = [reading for _, reading in stored]
-            return out
+            return {sid: visible_readings(self.log(tenant_id, sid)) for sid in set(session_ids)}
 
-    def count_readings(self, tenant_id: str, session_id: str) -> int:
+    def create_context(
+        self, tenant_id: str, session_id: str, charging_station_id: str, connector_id: str | None, since: datetime
+    ) -> tuple[bool, set[str]]:
         with self.lock:
-            return len(self.readings.get((tenant_id, session_id), {}))
+            exists = bool(self.rows.get((tenant_id, session_id)))
+            return exists, self.recent_categories(tenant_id, charging_station_id, connector_id, since, session_id)
 
-    def count_readings_many(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, int]:
-        counts = {sid: self.count_readings(tenant_id, sid) for sid in set(session_ids)}
-        return {sid: n for sid, n in counts.items() if n}
-
-    def record_analysis_failure(self, tenant_id: str, session_id: str, failure: AnalysisFailure) -> None:
+    def insert_writes(self, writes: Sequence[SessionWrite], claim: str | None = None) -> None:
         with self.lock:
-            self.failures[(tenant_id, session_id)] = failure
+            if claim is not None:
+                if claim in self.tokens:
+                    return
+                self.tokens.add(claim)
+            for w in writes:
+                self.rows.setdefault((w.session.tenant_id, w.session.session_id), []).append(w)
 
-    def latest_failures(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, AnalysisFailure]:
+    def settle_claim(self, write: SessionWrite, outcome: AnalysisRecord | AnalysisFailure | None) -> bool:
         with self.lock:
-            return {s: self.failures[(tenant_id, s)] for s in set(session_ids) if (tenant_id, s) in self.failures}
+            s = write.session
+            holder = next((w for w in self.log(s.tenant_id, s.session_id) if w.slot == write.slot), None)
+            if holder is None or holder.write_id != write.write_id:
+                return False
+            if isinstance(outcome, AnalysisRecord):
+                self.insert_analyses([outcome])
+            elif outcome is not None:
+                self.record_analysis_failure(s.tenant_id, s.session_id, outcome)
+            return True
 
+    # ------------------------------------------------------------------ analyses
     def insert_analyses(self, records: Sequence[AnalysisRecord]) -> None:
         with self.lock:
             for r in records:
                 self.analyses[(r.tenant_id, r.session_id, r.inference_id)] = r
 
-    def latest_analyses(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, AnalysisRecord]:
+    def record_analysis_failure(self, tenant_id: str, session_id: str, failure: AnalysisFailure) -> None:
         with self.lock:
-            latest: dict[str, AnalysisRecord] = {}
-            wanted = set(session_ids)
-            for (tenant, sid, _), record in self.analyses.items():
-                newer = sid not in latest or record.analyzed_at >= latest[sid].analyzed_at
-                if tenant == tenant_id and sid in wanted and newer:
-                    latest[sid] = record
-            return latest
+            held = self.failures.get((tenant_id, session_id))
+            if held is None or failure.failed_at >= held.failed_at:
+                self.failures[(tenant_id, session_id)] = failure
+
+    def current_analyses(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, AnalysisRecord]:
+        with self.lock:
+            out: dict[str, AnalysisRecord] = {}
+            for sid in set(session_ids):
+                base = base_revision(self.log(tenant_id, sid))
+                mine = [
+                    r
+                    for (t, s, _), r in self.analyses.items()
+                    if t == tenant_id and s == sid and r.base_revision == base
+                ]
+                if mine:
+                    out[sid] = max(mine, key=lambda r: (r.reading_count, r.analyzed_at))
+            return out
+
+    def latest_failures(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, AnalysisFailure]:
+        with self.lock:
+            return {s: self.failures[(tenant_id, s)] for s in set(session_ids) if (tenant_id, s) in self.failures}
 
     def recent_categories(
         self, tenant_id: str, charging_station_id: str, connector_id: str | None, since: datetime, exclude_session: str
@@ -114,7 +162,7 @@ class InMemorySessionStore:
         for (tenant, sid), session in sorted(self.sessions.items()):
             if tenant != tenant_id:
                 continue
-            latest = self.latest_analyses(tenant_id, [sid]).get(sid)
+            latest = self.current_analyses(tenant_id, [sid]).get(sid)
             item = SessionListItem(
                 session,
                 latest.is_anomaly if latest else None,
@@ -126,6 +174,50 @@ class InMemorySessionStore:
                 items.append(item)
         items.sort(key=lambda i: (i.session.created_at, i.session.session_id), reverse=True)
         return items[page * size : (page + 1) * size], len(items)
+
+    # ------------------------------------------------------------------ the outbox and the sweeper
+    def api_writes_since(self, since: datetime, limit: int, *, unpublished: bool) -> list[SessionWrite]:
+        with self.lock:
+            found = [
+                w
+                for key in self.rows
+                for w in self.log(*key)
+                if is_api_slot(w.slot)
+                and w.committed_at >= since
+                and not (unpublished and (*key, w.slot) in self.publications)
+            ]
+            found.sort(key=lambda w: (w.committed_at, w.session.tenant_id, w.session.session_id))
+            return found[:limit]
+
+    def mark_published(self, writes: Sequence[SessionWrite], at: datetime) -> None:
+        with self.lock:
+            for w in writes:
+                self.publications[(w.session.tenant_id, w.session.session_id, w.slot)] = at
+
+    def sessions_written_by_api(self, since: datetime) -> list[tuple[str, str]]:
+        with self.lock:
+            return sorted(
+                key
+                for key, rows in self.rows.items()
+                if any(is_api_slot(w.slot) and w.committed_at >= since and w.readings for w in rows)
+            )
+
+    def analysed_counts(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, int]:
+        with self.lock:
+            out: dict[str, int] = {}
+            for sid in set(session_ids):
+                base = base_revision(self.log(tenant_id, sid))
+                counts = [
+                    r.reading_count
+                    for (t, s, _), r in self.analyses.items()
+                    if t == tenant_id and s == sid and r.base_revision == base
+                ]
+                failure = self.failures.get((tenant_id, sid))
+                if failure is not None and failure.base_revision == base:
+                    counts.append(failure.reading_count)
+                if counts:
+                    out[sid] = max(counts)
+            return out
 
 
 def _matches(item: SessionListItem, latest: AnalysisRecord | None, f: SessionFilters) -> bool:

@@ -120,7 +120,13 @@ def settings(
         kafka=kafka_broker.settings,
         triton=tritonserver.settings,
         clickhouse=ClickHouseSettings(dsn=f"chdb://{var_dir / 'chdb'}"),
-        pipeline=PipelineSettings(snapshot_interval_s=1.0, analysis_debounce_s=0.5),
+        pipeline=PipelineSettings(
+            snapshot_interval_s=1.0,
+            analysis_debounce_s=0.5,
+            relay_interval_s=0.2,
+            sweep_interval_s=1.0,
+            sweep_grace_s=1.0,
+        ),
     )
 
 

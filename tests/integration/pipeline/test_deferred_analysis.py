@@ -1,5 +1,5 @@
-"""When the API cannot reach Triton it still stores the readings (200, analysis pending) and the
-pipeline completes the analysis: nothing accepted is lost."""
+"""When the API cannot reach Triton it still stores the write (200, analysis pending) and the sweeper
+completes the analysis once Triton answers: nothing accepted is lost."""
 
 from __future__ import annotations
 
@@ -23,12 +23,12 @@ from tests.support.sessions import session_body
 pytestmark = [pytest.mark.kafka, pytest.mark.triton, pytest.mark.clickhouse]
 
 
-def test_analysis_deferred_by_an_unreachable_triton_is_completed_by_the_pipeline(
+def test_analysis_deferred_by_an_unreachable_triton_is_completed_by_the_sweeper(
     runtime: Any, api: Any, tenant: Any
 ) -> None:
     dead_triton = csar2_model(TritonSettings(grpc_port=free_port(), request_timeout_s=2.0))
     store = ClickHouseSessionStore(runtime.client)
-    service = SessionService(store, SessionAnalyser(store, dead_triton), runtime.publisher, runtime.settings.bounds)
+    service = SessionService(store, SessionAnalyser(store, dead_triton), runtime.settings.bounds)
     session_id = f"deferred-{uuid.uuid4().hex[:8]}"
     body = decode(msgspec.json.encode(session_body(session_id)), CreateSessionRequest)
 

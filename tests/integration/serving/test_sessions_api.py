@@ -266,7 +266,14 @@ def test_health_and_ready(api: Any) -> None:
     assert api.get("/health").json() == {"status": "ok"}
     ready = api.get("/ready")
     assert ready.status_code == 200, ready.text
-    assert ready.json()["checks"] == {"kafka": True, "triton": True, "clickhouse": True, "pipeline": True}
+    assert ready.json()["checks"] == {
+        "kafka": True,
+        "triton": True,
+        "clickhouse": True,
+        "pipeline": True,
+        "outbox": True,
+        "sweeper": True,
+    }
 
 
 def test_metrics_expose_the_dead_letter_counter(api: Any) -> None:

@@ -8,7 +8,12 @@ from typing import Any
 
 import pytest
 
+from evwatch.domain.ocpp import ENERGY, POWER
+from evwatch.domain.readings import StoredReading
+from evwatch.domain.session_log import STREAM, SessionWrite
+from evwatch.domain.sessions import AnalysisRecord, AnomalyRecord, SessionRecord
 from evwatch.domain.stations import ConnectorInfo, StationRecord
+from evwatch.storage.sessions import ClickHouseSessionStore
 from evwatch.storage.stations import ClickHouseStationStore
 
 pytestmark = [pytest.mark.kafka, pytest.mark.triton, pytest.mark.clickhouse]
@@ -35,140 +40,45 @@ def _seed(client: Any, tenant_id: str) -> None:
         ],
         [1],
     )
-    sessions, values, inferences, anomalies = [], [], [], []
     plan = {  # session: (connector, energy readings (minute, kWh), power readings (minute, kW), category)
         "s1": ("1", [(0, 0.0), (40, 20.0)], [], None),
         "s2": ("1", [(0, 0.0), (10, 10.0), (30, 10.0), (60, 30.0)], [(10, 30.0), (30, 30.0)], "ENERGY_STALL"),
         "s3": ("2", [(0, 0.0), (20, 10.0)], [], "DATA_GAP"),
     }
+    sessions = ClickHouseSessionStore(client)
     for sid, (connector, energy, power, category) in plan.items():
-        sessions.append([tenant_id, sid, station, connector, None, "active", "{}", T, T, 1])
-        for i, (m, v) in enumerate(energy):
-            values.append(
-                [
-                    tenant_id,
-                    sid,
-                    station,
-                    connector,
-                    T + timedelta(minutes=m),
-                    "Energy.Active.Import.Register",
-                    "kWh",
-                    v,
-                    None,
-                    None,
-                    False,
-                    f"e{i}",
-                    T,
-                ]
-            )
-        for i, (m, v) in enumerate(power):
-            values.append(
-                [
-                    tenant_id,
-                    sid,
-                    station,
-                    connector,
-                    T + timedelta(minutes=m),
-                    "Power.Active.Import",
-                    "kW",
-                    v,
-                    None,
-                    None,
-                    False,
-                    f"p{i}",
-                    T,
-                ]
-            )
-        inferences.append(
-            [tenant_id, sid, f"inf-{sid}", station, connector, T, 0.9 if category else 0.1, category is not None, "m"]
+        session = SessionRecord(tenant_id, sid, station, connector, None, "active", {}, T, T)
+        readings = [StoredReading(T + timedelta(minutes=m), ENERGY, "kWh", v) for m, v in energy]
+        readings += [StoredReading(T + timedelta(minutes=m), POWER, "kW", v) for m, v in power]
+        slot = f"kafka:seed:0:{sid}"
+        sessions.insert_writes([SessionWrite(session, slot, slot, 0, STREAM, T, tuple(readings))])
+        found = (
+            (AnomalyRecord(category, 10, 30, T + timedelta(minutes=10), T + timedelta(minutes=30), 0.9, 0.9),)
+            if category
+            else ()
         )
-        if category:
-            anomalies.append(
-                [
+        sessions.insert_analyses(
+            [
+                AnalysisRecord(
                     tenant_id,
                     sid,
                     f"inf-{sid}",
-                    category,
-                    10,
-                    30,
-                    T + timedelta(minutes=10),
-                    T + timedelta(minutes=30),
-                    0.9,
-                    0.9,
                     station,
                     connector,
                     T,
-                ]
-            )
-    client.insert(
-        "sessions",
-        sessions,
-        column_names=[
-            "tenant_id",
-            "session_id",
-            "charging_station_id",
-            "connector_id",
-            "evse_id",
-            "status",
-            "metadata",
-            "created_at",
-            "updated_at",
-            "version",
-        ],
-    )
-    client.insert(
-        "meter_values",
-        values,
-        column_names=[
-            "tenant_id",
-            "session_id",
-            "charging_station_id",
-            "connector_id",
-            "timestamp",
-            "measurand",
-            "unit",
-            "value",
-            "phase",
-            "location",
-            "reconstructed",
-            "source_key",
-            "ingested_at",
-        ],
-    )
-    client.insert(
-        "session_inferences",
-        inferences,
-        column_names=[
-            "tenant_id",
-            "session_id",
-            "inference_id",
-            "charging_station_id",
-            "connector_id",
-            "analyzed_at",
-            "anomaly_score",
-            "is_anomaly",
-            "model_version",
-        ],
-    )
-    client.insert(
-        "session_anomalies",
-        anomalies,
-        column_names=[
-            "tenant_id",
-            "session_id",
-            "inference_id",
-            "category",
-            "start_unit",
-            "end_unit",
-            "start_ts",
-            "end_ts",
-            "score",
-            "confidence",
-            "charging_station_id",
-            "connector_id",
-            "detected_at",
-        ],
-    )
+                    0.9 if category else 0.1,
+                    category is not None,
+                    0.9,
+                    False,
+                    False,
+                    False,
+                    len(readings),
+                    60.0,
+                    "m",
+                    found,
+                )
+            ]
+        )
     client.insert(
         "station_inferences",
         [

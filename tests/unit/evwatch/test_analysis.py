@@ -12,8 +12,8 @@ from evwatch.analysis import INCIDENT_SCORE, SessionAnalyser, SessionSnapshot, a
 from evwatch.domain.categories import CATEGORIES
 from evwatch.domain.ocpp import ENERGY
 from evwatch.domain.readings import StoredReading
+from evwatch.domain.session_log import REPLACE, STREAM, SessionWrite, api_slot
 from evwatch.domain.sessions import SessionRecord
-from evwatch.storage.sessions import MeterValueRow
 from tests.fakes.inference import FakeCsar2
 from tests.fakes.stores import InMemorySessionStore
 
@@ -70,19 +70,29 @@ def test_outside_billing_only_a_sure_score_makes_an_incident(score: float, incid
     assert record.is_anomaly and record.is_incident is incident
 
 
-def test_the_inference_id_depends_on_readings_and_model_only() -> None:
+def test_the_inference_id_depends_on_revision_readings_and_model_only() -> None:
     one = SessionSnapshot(_session("a"), _readings(HEALTHY))
     same = SessionSnapshot(_session("a"), _readings(HEALTHY))
     more = SessionSnapshot(_session("a"), _readings([*HEALTHY, 4.0]))
+    replaced = SessionSnapshot(_session("a"), _readings(HEALTHY), base_revision=2)
     assert inference_id(one, "v1") == inference_id(same, "v1")
     assert inference_id(one, "v1") != inference_id(one, "v2")
     assert inference_id(one, "v1") != inference_id(more, "v1")
+    assert inference_id(one, "v1") != inference_id(replaced, "v1")
 
 
 def _stored(store: InMemorySessionStore, session: SessionRecord, kwh: list[float]) -> None:
-    store.upsert_sessions([session])
-    rows = [MeterValueRow(session, r, f"k:{session.session_id}:{i}") for i, r in enumerate(_readings(kwh))]
-    store.insert_meter_values(rows, T0)
+    slot = f"kafka:mv:0:{session.session_id}"
+    store.insert_writes([SessionWrite(session, slot, slot, 0, STREAM, T0, tuple(_readings(kwh)))])
+
+
+def test_the_analyser_analyses_what_the_session_shows_since_its_latest_replace() -> None:
+    store = InMemorySessionStore()
+    _stored(store, _session("s"), DECREASING)
+    replacement = SessionWrite(_session("s"), "api:w", api_slot(1), 1, REPLACE, T0, tuple(_readings(HEALTHY)))
+    store.insert_writes([replacement])
+    (record,) = SessionAnalyser(store, FakeCsar2(), clock=lambda: T0).analyse("t", ["s"])
+    assert (record.base_revision, record.reading_count, record.is_anomaly) == (1, 4, False)
 
 
 def test_the_analyser_stores_what_it_found_and_marks_a_category_seen_again_on_the_connector() -> None:
@@ -93,7 +103,7 @@ def test_the_analyser_stores_what_it_found_and_marks_a_category_seen_again_on_th
     _stored(store, _session("elsewhere", connector="2"), DECREASING)
     (first,) = analyser.analyse("t", ["first"])
     assert not first.is_recurring
-    assert store.latest_analyses("t", ["first"])["first"] == first
+    assert store.current_analyses("t", ["first"])["first"] == first
     (second,) = analyser.analyse("t", ["second"])
     (elsewhere,) = analyser.analyse("t", ["elsewhere"])
     assert second.is_recurring and not elsewhere.is_recurring

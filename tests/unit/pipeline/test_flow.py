@@ -1,5 +1,5 @@
 """The whole dataflow in-process (in-memory inputs, fake inference, in-memory stores): one worker
-and two workers store the same rows and announce the same events."""
+and two workers store the same rows and announce the same events; a replay stores nothing twice."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from evwatch.contracts.meter_values import ApiSessionWrite, MeterValue
 from evwatch.domain.bounds import Bounds
 from evwatch.domain.ocpp import ENERGY, POWER
 from evwatch.domain.readings import StoredReading
+from evwatch.domain.session_log import CREATE, REPLACE, SessionWrite, api_slot
 from evwatch.domain.sessions import SessionRecord
-from evwatch.storage.sessions import MeterValueRow
 from pipeline.flow import FlowIO, build_flow
 from pipeline.incoming import Edge
 from pipeline.sessions.ingest import SessionIngest
@@ -77,10 +77,10 @@ def _inputs() -> tuple[list[Raw], list[Raw], list[Raw]]:
     # Storage refuses this one (see `_Refusing`): it alone is dead-lettered, the flow goes on.
     bodies.insert(11, msgspec.json.encode(_session_messages("t1", "s-poison", "ST-1", 660, [1.0])[0]))
     meter_values = [Raw(key=None, value=b, topic="mv", partition=0, offset=i) for i, b in enumerate(bodies)]
-    pending = ApiSessionWrite(
-        tenant_id="t1", session_id="s-api", charging_station_id="ST-3", op="create", analysis_pending=True
+    relayed = ApiSessionWrite(
+        tenant_id="t1", session_id="s-api", charging_station_id="ST-3", op="create", write_id="api:x", revision=1
     )
-    api_writes = [Raw(key=None, value=msgspec.json.encode(pending), topic="aw", partition=0, offset=0)]
+    api_writes = [Raw(key=None, value=msgspec.json.encode(relayed), topic="aw", partition=0, offset=0)]
     statuses = [
         b'{"tenantId":"t1","chargingStationId":"ST-1","connectorId":1,"status":"Faulted",'
         b'"timestamp":"2026-03-03T05:00:00Z"}',
@@ -95,18 +95,17 @@ def _inputs() -> tuple[list[Raw], list[Raw], list[Raw]]:
 class _Refusing(InMemorySessionStore):
     """Storage that refuses the readings of one session, as ClickHouse refuses a value it cannot take."""
 
-    def insert_meter_values(self, rows: Sequence[MeterValueRow], ingested_at: datetime) -> None:
-        if any(r.session.session_id == "s-poison" for r in rows):
+    def insert_writes(self, writes: Sequence[SessionWrite], claim: str | None = None) -> None:
+        if any(w.session.session_id == "s-poison" for w in writes):
             raise ValueError("cannot store s-poison")
-        super().insert_meter_values(rows, ingested_at)
+        super().insert_writes(writes, claim)
 
 
 def _api_stored_session(store: InMemorySessionStore) -> None:
-    """The API stored `s-api` with its readings before it republished the write with the analysis pending."""
+    """The API stored `s-api` (and analysed it) before the relay handed the write to the stream."""
     session = SessionRecord("t1", "s-api", "ST-3", "1", None, "active", {}, T0, T0)
-    store.upsert_sessions([session])
-    readings = [StoredReading(T0 + timedelta(minutes=m), ENERGY, "kWh", m / 10) for m in range(0, 30, 5)]
-    store.insert_meter_values([MeterValueRow(session, r, f"api:x:{i}") for i, r in enumerate(readings)], T0)
+    readings = tuple(StoredReading(T0 + timedelta(minutes=m), ENERGY, "kWh", m / 10) for m in range(0, 30, 5))
+    store.insert_writes([SessionWrite(session, "api:x", api_slot(1), 1, CREATE, T0, readings)])
 
 
 @dataclass
@@ -117,9 +116,11 @@ class Outcome:
     events: list[tuple[bytes | None, bytes | None]]
 
 
-def _run(workers: int) -> Outcome:
-    sessions, stations = _Refusing(), InMemoryStationStore()
-    _api_stored_session(sessions)
+def _run(workers: int, sessions: InMemorySessionStore | None = None) -> Outcome:
+    if sessions is None:
+        sessions = _Refusing()
+        _api_stored_session(sessions)
+    stations = InMemoryStationStore()
     ticks = itertools.count()
     # Ingest stamps arrival with a clock that moves, so arrival order survives across micro-batches.
     ingest_clock = lambda: T0 + timedelta(milliseconds=next(ticks))  # noqa: E731
@@ -183,8 +184,8 @@ def test_backend_sessions_are_stored_and_analysed(one_worker: Outcome) -> None:
     store = one_worker.sessions
     assert sorted(store.sessions) == [("t1", "s-a"), ("t1", "s-api"), ("t1", "s-b"), ("t1", "s-c"), ("t2", "s-a")]
     assert len(store.load_readings("t1", ["s-a"])["s-a"]) == 12
-    latest = store.latest_analyses("t1", ["s-a", "s-b", "s-api"])
-    assert set(latest) == {"s-a", "s-b", "s-api"}  # s-api: the pending analysis was completed
+    latest = store.current_analyses("t1", ["s-a", "s-b", "s-api"])
+    assert set(latest) == {"s-a", "s-b"}  # s-api is the API's to analyse, not the dataflow's
     assert [a.category for a in latest["s-b"].anomalies] == ["KWH_DECREASE"]
     assert not latest["s-a"].anomalies
     # Tenants never mix: t2's s-a has its own readings.
@@ -214,21 +215,51 @@ def test_events_announce_each_analysis(one_worker: Outcome) -> None:
     analysed = [msgspec.json.decode(value or b"") for _, value in one_worker.events]
     assert sorted((e["tenantId"], e["sessionId"]) for e in analysed) == [
         ("t1", "s-a"),
-        ("t1", "s-api"),
         ("t1", "s-b"),
         ("t1", "s-c"),
         ("t2", "s-a"),
     ]
 
 
+def _shown(store: InMemorySessionStore) -> dict[tuple[str, str], list[StoredReading]]:
+    return {key: store.load_readings(*key[:1], [key[1]])[key[1]] for key in store.sessions}
+
+
+def test_events_carry_the_inference_id_as_their_event_id(one_worker: Outcome) -> None:
+    analysed = [msgspec.json.decode(value or b"") for _, value in one_worker.events]
+    ids = {a.inference_id for a in one_worker.sessions.analyses.values()}
+    assert {e["eventId"] for e in analysed} <= ids and len({e["eventId"] for e in analysed}) == len(analysed)
+
+
 def test_two_workers_give_the_same_rows(one_worker: Outcome) -> None:
     two = _run(2)
     for name in ("sessions", "analyses"):
         assert getattr(two.sessions, name) == getattr(one_worker.sessions, name), name
-    assert {k: [r for _, r in v.values()] for k, v in two.sessions.readings.items()} == {
-        k: [r for _, r in v.values()] for k, v in one_worker.sessions.readings.items()
-    }
+    assert _shown(two.sessions) == _shown(one_worker.sessions)
     for name in ("stations", "minutes", "statuses", "inferences"):
         assert getattr(two.stations, name) == getattr(one_worker.stations, name), name
     assert two.dead == one_worker.dead
     assert two.events == one_worker.events
+
+
+def test_a_replay_stores_nothing_twice_and_cannot_bring_back_replaced_readings() -> None:
+    first = _run(1)
+    store = first.sessions
+    before = _shown(store)
+    # The API replaces s-a of t1 (claiming the next revision), then the whole input is delivered again.
+    head = store.heads("t1", ["s-a"])[0]["s-a"]
+    replacement = tuple(StoredReading(T0 + timedelta(minutes=m), ENERGY, "kWh", m / 100) for m in (0, 5, 10))
+    write = SessionWrite(
+        head.session, "api:r", api_slot(head.revision + 1), head.revision + 1, REPLACE, T0, replacement
+    )
+    store.insert_writes([write])
+    again = _run(1, store)
+    after = _shown(store)
+    assert after[("t1", "s-a")] == list(replacement)
+    assert {k: v for k, v in after.items() if k != ("t1", "s-a")} == {
+        k: v for k, v in before.items() if k != ("t1", "s-a")
+    }
+    # The replayed sessions are analysed again: the same readings give the same event ids.
+    replayed = {msgspec.json.decode(v or b"")["eventId"] for _, v in again.events}
+    original = {msgspec.json.decode(v or b"")["eventId"] for _, v in first.events}
+    assert replayed - original == {store.current_analyses("t1", ["s-a"])["s-a"].inference_id}

@@ -89,7 +89,7 @@ def test_a_pass_of_the_flow_keeps_the_good_and_dead_letters_the_rest(messages: l
     store, dead = _run(messages)
     offsets = sorted(int(dict(d.headers or [])["evwatch-source-offset"]) for d in dead)
     assert offsets == [i for i, m in enumerate(messages) if not _is_good(m)]
-    stored = {(tenant, session) for (tenant, session), readings_by_key in store.readings.items() if readings_by_key}
+    stored = {key for key in store.sessions if store.load_readings(key[0], [key[1]])[key[1]]}
     expected = {
         (decode(m, BackendReadings).tenant_id, decode(m, BackendReadings).session_id)
         for m in messages

@@ -74,7 +74,7 @@ def test_readings_outside_the_time_window_or_physics_are_refused_by_field() -> N
 def test_an_api_write_on_the_public_topic_is_refused_and_accepted_on_the_internal_one() -> None:
     write = msgspec.json.encode(
         ApiSessionWrite(
-            tenant_id="default", session_id="s", charging_station_id="CP", op="create", analysis_pending=True
+            tenant_id="default", session_id="s", charging_station_id="CP", op="create", write_id="api:1", revision=1
         )
     )
     refused = _one(write)
@@ -86,9 +86,9 @@ def test_an_api_write_on_the_public_topic_is_refused_and_accepted_on_the_interna
 
 
 def test_internal_fields_on_a_backend_message_have_no_effect() -> None:
-    out = _one(BODY.replace(b"{", b'{"op":"create","analysisPending":true,', 1))
+    out = _one(BODY.replace(b"{", b'{"op":"create","writeId":"api:x","revision":7,', 1))
     assert isinstance(out, IncomingMessage)
-    assert not hasattr(out.message, "op") and not hasattr(out.message, "analysis_pending")
+    assert not hasattr(out.message, "op") and not hasattr(out.message, "write_id")
 
 
 def test_messages_of_unknown_tenants_become_dead_letters() -> None:

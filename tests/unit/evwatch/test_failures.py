@@ -9,8 +9,8 @@ import pytest
 from clickhouse_connect.driver.exceptions import DatabaseError, OperationalError
 
 from evwatch.domain.errors import InferenceRejected, Unavailable
+from evwatch.failures import isolate, until_available
 from evwatch.outages import is_outage
-from pipeline.failures import isolate, until_available
 
 
 @pytest.fixture

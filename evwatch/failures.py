@@ -1,8 +1,8 @@
-"""Telling a bad message from a broken dependency, and keeping one from stopping the flow.
+"""Keeping one bad item from stopping the work: what the dataflow's steps and the workers share.
 
 - A failure of the infrastructure (Triton, ClickHouse or Kafka unreachable, out of disk or
-  memory) is waited out with backoff: the work is never dropped, and on shutdown the flow replays
-  it from its last snapshot.
+  memory) is waited out with backoff: the work is never dropped (on shutdown the dataflow replays
+  it from its last snapshot, a worker finds it again on its next start).
 - Any other exception is about the data: the step runs its items one at a time to find which one,
   and hands that one to `on_failure` (a dead letter, or an error recorded on the session) while the
   rest go on.
@@ -20,7 +20,7 @@ from prometheus_client import Counter
 
 from evwatch.outages import is_outage
 
-log = logging.getLogger("evwatch.pipeline")
+log = logging.getLogger("evwatch.failures")
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -36,7 +36,7 @@ INFRA_RETRIES = Counter("evwatch_infrastructure_retries_total", "Waits for an un
 def until_available(call: Callable[[], T], stop: threading.Event, step: str) -> T:
     """Run `call`, waiting with backoff (1 s doubling to 30 s) while the infrastructure is unavailable.
 
-    On stop the error propagates: the flow ends and replays the work from its last snapshot.
+    On stop the error propagates: the dataflow ends and replays the work from its last snapshot.
     """
     delay = 1.0
     while True:
