@@ -62,6 +62,11 @@ lint: setup
 bench: setup
     uv run --frozen python -m bench
 
+# Chaos rounds: SIGKILL of evwatch, broker restart, Triton outage mid-stream, then exact counts (bench/results/chaos.json)
+[group('bench')]
+chaos rounds="10": setup
+    uv run --frozen python -m bench.chaos --rounds {{rounds}}
+
 # Model commands: `just models train`, `just models evaluate`, `just models export`, `just models simulate`
 [group('models')]
 models *args: setup
