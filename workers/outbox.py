@@ -1,7 +1,7 @@
 """The outbox relay: what the API stored reaches `evwatch.api-writes`, at least once.
 
 The API stores a write (its row in `session_writes` is the outbox entry, committed with the write
-itself) and answers; this worker reads the writes it has not delivered yet, produces them with
+itself; `api_write_outbox` indexes it) and answers; this worker reads the writes it has not delivered yet, produces them with
 delivery confirmation, split under the topic's message limit, and then records them in
 `session_publications`. A crash between the two delivers a write twice (the windows skip readings
 they saw); a Kafka outage delays delivery and loses nothing.
@@ -47,10 +47,16 @@ class OutboxRelay:
         self.follower = follower
         self.clock = clock
         self.batch = batch
+        self._recovered = False
 
     def __call__(self) -> bool:
         """Relay one batch; True when there may be more."""
-        writes = self.store.api_writes_since(self.follower.since(), self.batch, unpublished=True)
+        since = self.follower.since()
+        if not self._recovered:
+            # A crash may have come between a write and its outbox row: restore those first.
+            self.store.recover_outbox(since)
+            self._recovered = True
+        writes = self.store.api_writes_since(since, self.batch, unpublished=True)
         if writes:
             messages = []
             for write in writes:

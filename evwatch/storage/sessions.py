@@ -141,6 +141,7 @@ class SessionStore(Protocol):
         self, tenant_id: str, filters: SessionFilters, page: int, size: int
     ) -> tuple[list[SessionListItem], int]: ...
     def api_writes_since(self, since: datetime, limit: int, *, unpublished: bool) -> list[SessionWrite]: ...
+    def recover_outbox(self, since: datetime) -> None: ...
     def mark_published(self, writes: Sequence[SessionWrite], at: datetime) -> None: ...
     def sessions_written_by_api(self, since: datetime) -> list[tuple[str, str]]: ...
     def analysed_counts(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, int]: ...
@@ -538,20 +539,44 @@ class ClickHouseSessionStore:
     # ------------------------------------------------------------------ the outbox
     def api_writes_since(self, since: datetime, limit: int, *, unpublished: bool) -> list[SessionWrite]:
         """API writes committed since `since` (every tenant), oldest first; only those the relay has not
-        delivered when `unpublished`."""
+        delivered when `unpublished`. Found through `api_write_outbox`, read from the log."""
         ledger = (
             "AND (tenant_id, session_id, slot) NOT IN (SELECT tenant_id, session_id, slot FROM session_publications "
             "WHERE published_at >= {since:DateTime64(6, 'UTC')})"
             if unpublished
             else ""
         )
+        keys = [
+            (r[0], r[1], r[2])
+            for r in self._client.query(
+                "SELECT tenant_id, session_id, slot FROM api_write_outbox FINAL "
+                f"WHERE committed_at >= {{since:DateTime64(6, 'UTC')}} {ledger} "
+                "ORDER BY committed_at, tenant_id, session_id, slot LIMIT {limit:UInt32}",
+                parameters={"since": since, "limit": limit},
+            ).result_rows
+        ]
+        if not keys:
+            return []
         rows = self._client.query(
             f"SELECT tenant_id, {_LOG_SELECT.removeprefix('SELECT ')} FROM session_writes FINAL "
-            "WHERE committed_at >= {since:DateTime64(6, 'UTC')} AND startsWith(slot, 'api:') "
-            f"{ledger} ORDER BY committed_at, tenant_id, session_id LIMIT {{limit:UInt32}}",
-            parameters={"since": since, "limit": limit},
+            "WHERE (tenant_id, session_id) IN {pairs:Array(Tuple(String, String))} "
+            "AND (tenant_id, session_id, slot) IN {keys:Array(Tuple(String, String, String))}",
+            parameters={"pairs": sorted({(t, s) for t, s, _ in keys}), "keys": keys},
         ).result_rows
-        return [_write_from_row(row[0], row[1:]) for row in rows]
+        writes = {(row[0], row[1], row[2]): _write_from_row(row[0], row[1:]) for row in rows}
+        return [writes[key] for key in keys if key in writes]
+
+    def recover_outbox(self, since: datetime) -> None:
+        """Index the API writes committed since `since` that `api_write_outbox` lacks (a crash between a
+        write and its index row); a scan of the log, for the first pass after a start."""
+        self._client.command(
+            "INSERT INTO api_write_outbox SELECT tenant_id, session_id, slot, write_id, committed_at, "
+            "notEmpty(readings.timestamp), analysis_pending FROM session_writes FINAL "
+            "WHERE committed_at >= {since:DateTime64(6, 'UTC')} AND startsWith(slot, 'api:') "
+            "AND (tenant_id, session_id, slot) NOT IN (SELECT tenant_id, session_id, slot FROM api_write_outbox "
+            "WHERE committed_at >= {since:DateTime64(6, 'UTC')})",
+            parameters={"since": since},
+        )
 
     def mark_published(self, writes: Sequence[SessionWrite], at: datetime) -> None:
         """Record that these writes reached the stream."""
@@ -566,8 +591,8 @@ class ClickHouseSessionStore:
     def sessions_written_by_api(self, since: datetime) -> list[tuple[str, str]]:
         """(tenant, session) of every API write with readings committed since `since`."""
         rows = self._client.query(
-            "SELECT DISTINCT tenant_id, session_id FROM session_writes WHERE committed_at >= {since:DateTime64(6, 'UTC')} "
-            "AND startsWith(slot, 'api:') AND notEmpty(readings.timestamp)",
+            "SELECT DISTINCT tenant_id, session_id FROM api_write_outbox "
+            "WHERE committed_at >= {since:DateTime64(6, 'UTC')} AND has_readings",
             parameters={"since": since},
         ).result_rows
         return [(r[0], r[1]) for r in rows]

@@ -189,6 +189,9 @@ class InMemorySessionStore:
             found.sort(key=lambda w: (w.committed_at, w.session.tenant_id, w.session.session_id))
             return found[:limit]
 
+    def recover_outbox(self, since: datetime) -> None:
+        """Nothing to recover: this store reads the log itself."""
+
     def mark_published(self, writes: Sequence[SessionWrite], at: datetime) -> None:
         with self.lock:
             for w in writes:

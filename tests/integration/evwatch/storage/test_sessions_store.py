@@ -177,3 +177,32 @@ def test_a_post_makes_at_most_three_round_trips(runtime: Any) -> None:
     assert answer.is_anomaly  # an anomalous session: the recurrence check is part of the 3
     assert len(counting.calls) == 3, counting.calls
     assert len(store.load_readings(tenant, ["s"])["s"]) == 4
+
+
+def test_the_outbox_finds_api_writes_until_published_and_recovers_a_lost_index_row(runtime: Any) -> None:
+    tenant = f"t-{uuid.uuid4().hex[:10]}"
+    store = ClickHouseSessionStore(runtime.client)
+    since = datetime.now(UTC) - timedelta(seconds=5)
+    now = datetime.now(UTC)
+    session = SessionRecord(tenant, "s", "ST", "1", None, "active", {}, now, now)
+    reading = (StoredReading(now, ENERGY, "kWh", 1.0),)
+    api = SessionWrite(session, "api:1", api_slot(1), 1, CREATE, now, reading)
+    stream = SessionWrite(session, "kafka:mv:0:1", "kafka:mv:0:1", 1, STREAM, now, reading)
+    store.insert_writes([api], claim=claim_token(tenant, "s", api.slot))
+    store.insert_writes([stream])
+
+    def mine() -> list[str]:
+        return [
+            w.write_id for w in store.api_writes_since(since, 1000, unpublished=True) if w.session.tenant_id == tenant
+        ]
+
+    assert mine() == ["api:1"]
+    assert (tenant, "s") in store.sessions_written_by_api(since)
+    store.mark_published([api], datetime.now(UTC))
+    assert mine() == []
+    # The index row is gone (as after a crash between the write and the view's insert): recovery restores it.
+    runtime.client.command("DELETE FROM api_write_outbox WHERE tenant_id = {t:String}", parameters={"t": tenant})
+    runtime.client.command("DELETE FROM session_publications WHERE tenant_id = {t:String}", parameters={"t": tenant})
+    assert mine() == []
+    store.recover_outbox(since)
+    assert mine() == ["api:1"]
