@@ -1,0 +1,137 @@
+"""Exactly-once checks in the documented tables, once evwatch has stopped.
+
+chDB lets one process open a data path, and the process that asks (the harness, or pytest with its
+own shared store) may already hold another: so the queries run in a child,
+`python -m bench.chaos.tables <chdb path> <out.json>`, which writes what it found as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench.chaos.verify import ENERGY_TOLERANCE_KWH, Event, Tally
+from bench.chaos.workload import TENANT, RoundPlan
+
+QUERIES = {
+    # Readings per session, and how many are distinct (a replayed write would show twice).
+    "readings": """
+        SELECT session_id, count() AS n, uniqExact(timestamp, measurand, value) AS distinct_n
+        FROM meter_values WHERE tenant_id = {tenant:String} AND session_id LIKE 'chaos-%'
+        GROUP BY session_id""",
+    # The analysis each session shows: exactly one row, covering every reading.
+    "analyses": """
+        SELECT session_id, count() AS n, any(inference_id) AS inference_id, any(reading_count) AS reading_count
+        FROM session_current_analyses WHERE tenant_id = {tenant:String} AND session_id LIKE 'chaos-%'
+        GROUP BY session_id""",
+    # Two rows in one slot after FINAL would be one write stored twice.
+    "duplicate_slots": """
+        SELECT session_id, slot, count() AS n
+        FROM session_writes FINAL WHERE tenant_id = {tenant:String} AND session_id LIKE 'chaos-%'
+        GROUP BY session_id, slot HAVING count() > 1""",
+    "energy": """
+        SELECT charging_station_id, sum(energy_kwh) AS kwh, countIf(energy_kwh > 0) AS minutes
+        FROM station_minute_energy FINAL
+        WHERE tenant_id = {tenant:String} AND charging_station_id LIKE 'CP-CHAOS-%' AND connector_id = '1'
+        GROUP BY charging_station_id""",
+}
+
+
+def query_tables(chdb_path: Path, database: str = "evwatch") -> dict[str, list[dict[str, Any]]]:
+    """Run QUERIES against the stopped store (in this process: call it from the child only)."""
+    import clickhouse_connect
+
+    client = clickhouse_connect.get_client(dsn=f"chdb://{chdb_path}", database=database, tz_mode="aware")
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, sql in QUERIES.items():
+        result = client.query(sql, parameters={"tenant": TENANT})
+        out[name] = [dict(zip(result.column_names, row, strict=True)) for row in result.result_rows]
+    return out
+
+
+def read_tables(chdb_path: Path, out: Path, timeout_s: float = 300.0) -> dict[str, list[dict[str, Any]]]:
+    """query_tables in a child process; raises with its output if it fails."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.chaos.tables", str(chdb_path), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        check=False,
+    )
+    if proc.returncode != 0:
+        msg = f"table check failed (rc={proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
+        raise RuntimeError(msg)
+    data: dict[str, list[dict[str, Any]]] = json.loads(out.read_text())
+    return data
+
+
+def count_tables(
+    plan: RoundPlan, stored_api: set[str], tables: dict[str, list[dict[str, Any]]], events: dict[str, list[Event]]
+) -> Tally:
+    """Lost and duplicated items of one round in the tables; the newest event of every streamed session
+    must announce the analysis the session shows."""
+    tally = Tally()
+    readings = {r["session_id"]: r for r in tables["readings"]}
+    analyses = {r["session_id"]: r for r in tables["analyses"]}
+    energy = {r["charging_station_id"]: r for r in tables["energy"]}
+    for row in tables["duplicate_slots"]:
+        if row["session_id"].startswith(f"chaos-r{plan.index:02d}-"):
+            tally.duplicate(
+                "writes", int(row["n"]) - 1, f"{row['session_id']} slot {row['slot']} holds {row['n']} rows"
+            )
+    for session in plan.sessions:
+        sid = session.session_id
+        if session.path == "api" and sid not in stored_api:
+            continue
+        found = readings.get(sid, {"n": 0, "distinct_n": 0})
+        tally.lose("readings", session.reading_count - int(found["distinct_n"]), f"{sid}: meter_values {found}")
+        tally.duplicate("readings", int(found["n"]) - int(found["distinct_n"]), f"{sid}: meter_values {found}")
+        tally.duplicate("readings", int(found["distinct_n"]) - session.reading_count, f"{sid}: meter_values {found}")
+        analysis = analyses.get(sid)
+        if analysis is None:
+            tally.lose("analyses", 1, f"{sid}: no row in session_current_analyses")
+        else:
+            tally.duplicate("analyses", int(analysis["n"]) - 1, f"{sid}: {analysis['n']} current analyses")
+            # Of the readings the session holds (a duplicate is counted above, not again here).
+            if int(analysis["reading_count"]) != int(found["n"]):
+                why = f"{sid}: current analysis covers {analysis['reading_count']} of {found['n']} readings"
+                tally.lose("analyses", 1, why)
+        _count_energy(session.station_id, session.energy_kwh, energy.get(session.station_id), tally)
+        if session.path == "stream":
+            _count_final_event(sid, analysis, events.get(sid, []), tally)
+    return tally
+
+
+def _count_energy(station_id: str, expected: float, row: dict[str, Any] | None, tally: Tally) -> None:
+    kwh = float(row["kwh"]) if row else 0.0
+    why = f"{station_id}: station_minute_energy sums to {kwh:.4f} kWh over {row['minutes'] if row else 0} minutes, sent {expected} kWh"
+    if kwh < expected - ENERGY_TOLERANCE_KWH:
+        tally.lose("station_energy", 1, why)
+    elif kwh > expected + ENERGY_TOLERANCE_KWH:
+        tally.duplicate("station_energy", 1, why)
+
+
+def _count_final_event(session_id: str, analysis: dict[str, Any] | None, events: list[Event], tally: Tally) -> None:
+    if not events or analysis is None:
+        return  # already counted as a lost event or a lost analysis
+    newest = events[-1]
+    if newest.event_id != analysis["inference_id"]:
+        tally.lose(
+            "events",
+            1,
+            f"{session_id}: newest event {newest.event_id} (offset {newest.offset}) is not the analysis shown ({analysis['inference_id']})",
+        )
+
+
+def main(argv: list[str]) -> int:
+    """Child entry point: `<chdb path> <out.json>`."""
+    chdb_path, out = Path(argv[0]), Path(argv[1])
+    out.write_text(json.dumps(query_tables(chdb_path), default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
