@@ -113,8 +113,24 @@ def play_round(
     return result
 
 
+def wait_events_quiet(stack: Stack, quiet_s: float, timeout_s: float) -> None:
+    """Poll the events topic until no new chaos event has arrived for `quiet_s` (or `timeout_s`)."""
+    deadline = time.monotonic() + timeout_s
+    seen, quiet_since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        count = len(read_events(stack.bootstrap, stack.kafka.topics.events, "chaos-"))
+        if count != seen:
+            seen, quiet_since = count, time.monotonic()
+        elif time.monotonic() - quiet_since >= quiet_s:
+            return
+        time.sleep(1.0)
+
+
 def check_tables(stack: Stack, results: list[RoundResult], work: Path) -> None:
     """Stop evwatch, count every round in the documented tables, and add what they show to its tally."""
+    # The last round's final analyses may still be on their way (a debounce, a Triton backoff): stop
+    # only once no event has come for a while, or the tables would show an analysis of fewer readings.
+    wait_events_quiet(stack, quiet_s=5.0, timeout_s=120.0)
     stack.evwatch.stop()
     by_session = events_by_session(read_events(stack.bootstrap, stack.kafka.topics.events, "chaos-"))
     tables = read_tables(stack.var_dir / "chdb", work / "tables.json")
@@ -156,6 +172,8 @@ def run(rounds: int, seed: int, work_dir: Path, sizes: Sizes = LONG) -> dict[str
         print(f"chaos: stack up in {startup} (work dir {work_dir})", flush=True)
         play_rounds(kinds, stack, sizes, rng, results)
         check_tables(stack, results, work_dir)
+        for result in results:
+            print("chaos: with the tables: " + result.line(), flush=True)
     except Exception:
         # A stack that cannot be brought back is a finding too: report the rounds so far, and why.
         error = traceback.format_exc()

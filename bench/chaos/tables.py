@@ -13,9 +13,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.chaos.verify import ENERGY_TOLERANCE_KWH, Event, Tally
+from bench.chaos.verify import Event, Tally
 from bench.chaos.workload import TENANT, RoundPlan
 
+# Register values are sent rounded to 4 decimals: a minute's delta is exact to about 1e-4 kWh.
+MINUTE_TOLERANCE_KWH = 0.001
 QUERIES = {
     # Readings per session, and how many are distinct (a replayed write would show twice).
     "readings": """
@@ -32,11 +34,12 @@ QUERIES = {
         SELECT session_id, slot, count() AS n
         FROM session_writes FINAL WHERE tenant_id = {tenant:String} AND session_id LIKE 'chaos-%'
         GROUP BY session_id, slot HAVING count() > 1""",
+    # Energy per minute, not only its sum: a minute counted twice and one missed would cancel out.
     "energy": """
-        SELECT charging_station_id, sum(energy_kwh) AS kwh, countIf(energy_kwh > 0) AS minutes
+        SELECT charging_station_id, toUnixTimestamp(minute) AS minute, energy_kwh
         FROM station_minute_energy FINAL
         WHERE tenant_id = {tenant:String} AND charging_station_id LIKE 'CP-CHAOS-%' AND connector_id = '1'
-        GROUP BY charging_station_id""",
+          AND abs(energy_kwh) > 1e-9""",
 }
 
 
@@ -76,7 +79,9 @@ def count_tables(
     tally = Tally()
     readings = {r["session_id"]: r for r in tables["readings"]}
     analyses = {r["session_id"]: r for r in tables["analyses"]}
-    energy = {r["charging_station_id"]: r for r in tables["energy"]}
+    energy: dict[str, dict[int, float]] = {}
+    for row in tables["energy"]:
+        energy.setdefault(row["charging_station_id"], {})[int(row["minute"])] = float(row["energy_kwh"])
     for row in tables["duplicate_slots"]:
         if row["session_id"].startswith(f"chaos-r{plan.index:02d}-"):
             tally.duplicate(
@@ -99,19 +104,21 @@ def count_tables(
             if int(analysis["reading_count"]) != int(found["n"]):
                 why = f"{sid}: current analysis covers {analysis['reading_count']} of {found['n']} readings"
                 tally.lose("analyses", 1, why)
-        _count_energy(session.station_id, session.energy_kwh, energy.get(session.station_id), tally)
+        _count_minutes(session.station_id, session.minute_energy(), energy.get(session.station_id, {}), tally)
         if session.path == "stream":
             _count_final_event(sid, analysis, events.get(sid, []), tally)
     return tally
 
 
-def _count_energy(station_id: str, expected: float, row: dict[str, Any] | None, tally: Tally) -> None:
-    kwh = float(row["kwh"]) if row else 0.0
-    why = f"{station_id}: station_minute_energy sums to {kwh:.4f} kWh over {row['minutes'] if row else 0} minutes, sent {expected} kWh"
-    if kwh < expected - ENERGY_TOLERANCE_KWH:
-        tally.lose("station_energy", 1, why)
-    elif kwh > expected + ENERGY_TOLERANCE_KWH:
-        tally.duplicate("station_energy", 1, why)
+def _count_minutes(station_id: str, expected: dict[int, float], found: dict[int, float], tally: Tally) -> None:
+    """Every minute of energy exactly once: less is lost, more (or a minute nobody charged in) duplicated."""
+    lost = [m for m, kwh in expected.items() if found.get(m, 0.0) < kwh - MINUTE_TOLERANCE_KWH]
+    extra = [
+        m for m in expected.keys() | found.keys() if found.get(m, 0.0) > expected.get(m, 0.0) + MINUTE_TOLERANCE_KWH
+    ]
+    total = f"sums to {sum(found.values()):.4f} kWh, sent {sum(expected.values()):.4f} kWh"
+    tally.lose("energy_minutes", len(lost), f"{station_id}: minutes {sorted(lost)[:3]} short; {total}")
+    tally.duplicate("energy_minutes", len(extra), f"{station_id}: minutes {sorted(extra)[:3]} over; {total}")
 
 
 def _count_final_event(session_id: str, analysis: dict[str, Any] | None, events: list[Event], tally: Tally) -> None:

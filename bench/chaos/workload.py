@@ -7,6 +7,7 @@ last register value sent, and every count the verifier checks is known exactly i
 
 from __future__ import annotations
 
+import itertools
 import logging
 import random
 import threading
@@ -86,6 +87,14 @@ class PlannedSession:
     def energy_kwh(self) -> float:
         """What the station's minute energy must add up to: its only session's register, from 0."""
         return self.groups[-1][1]
+
+    def minute_energy(self) -> dict[int, float]:
+        """kWh per UTC minute (epoch seconds) the station windows must count: each register delta lies
+        in the minute its first reading starts, since readings are a minute apart on whole minutes."""
+        return {
+            round(datetime.fromisoformat(a[0].replace("Z", "+00:00")).timestamp()): round(b[1] - a[1], 6)
+            for a, b in itertools.pairwise(self.groups)
+        }
 
     def body(self) -> dict[str, Any]:
         """The Create Session body."""
