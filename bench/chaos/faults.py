@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 from bench.chaos.stack import KillScope, Stack
+from evwatch.clock import utc_now
 
 Kind = Literal["kill", "broker", "triton"]
 # At least as many kills as other faults: the crash is what the delivery design is about.
@@ -32,6 +34,8 @@ class FaultReport:
     """What was done, and how long until the stack answered /ready again (recovery_s, from the fault)."""
 
     kind: Kind
+    # When it struck (UTC): the tables tell how many of the round's writes were stored before it.
+    at: datetime = field(default_factory=utc_now)
     detail: dict[str, object] = field(default_factory=dict)
     recovery_s: float = 0.0
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.chaos.faults import FaultReport, Kind, inject, kill_scope, schedule
 from bench.chaos.stack import FAST_PIPELINE, Stack
-from bench.chaos.tables import count_tables, read_tables
+from bench.chaos.tables import count_tables, read_tables, writes_before
 from bench.chaos.verify import RoundVerifier, Tally, events_by_session, read_events
 from bench.chaos.workload import LONG, ApiWriter, PostOutcome, RoundPlan, Sizes, StreamSender, plan_round
 from evwatch.clock import utc_now
@@ -38,6 +38,8 @@ class RoundResult:
     settle_s: float = 0.0
     seconds: float = 0.0
     tally: Tally = field(default_factory=Tally)
+    # Writes of the round stored before the fault and in all (from the tables, after the last round).
+    writes: dict[str, int] = field(default_factory=dict)
 
     @property
     def stored_api(self) -> set[str]:
@@ -67,6 +69,7 @@ class RoundResult:
             "recovery_s": self.fault.recovery_s if self.fault else None,
             "sessions": {"stream": len(self.plan.stream), "api": len(self.plan.api)},
             "readings_sent": sum(s.reading_count for s in self.plan.sessions),
+            "writes_stored": self.writes,
             "api_posts": dict(Counter(o.outcome for o in self.outcomes)),
             "api_pending_answers": sum(1 for o in self.outcomes if o.pending),
             "api_retried": sum(1 for o in self.outcomes if o.attempts > 1),
@@ -84,10 +87,12 @@ class RoundResult:
         lost, dup = sum(self.tally.lost.values()), sum(self.tally.duplicated.values())
         recovery = f"{self.fault.recovery_s:.1f}" if self.fault else "-"
         verdict = "PASS" if self.passed else "FAIL"
+        w = self.writes
+        before = f", stored before the fault: stream {w['stream_before_fault']}/{w['stream']}" if w else ""
         return (
             f"round {self.index:2d} {self.kind:<6} fault at {self.fault_at_s:4.1f}s recovery {recovery}s "
             f"settle {self.settle_s:.1f}s: lost {lost} duplicated {dup} "
-            f"(posts {dict(Counter(o.outcome for o in self.outcomes))}) {verdict}"
+            f"(posts {dict(Counter(o.outcome for o in self.outcomes))}{before}) {verdict}"
         )
 
 
@@ -136,6 +141,8 @@ def check_tables(stack: Stack, results: list[RoundResult], work: Path) -> None:
     tables = read_tables(stack.var_dir / "chdb", work / "tables.json")
     for result in results:
         found = count_tables(result.plan, result.stored_api, tables, by_session)
+        if result.fault is not None:
+            result.writes = writes_before(result.plan, result.fault.at, tables)
         result.tally.lost.update(found.lost)
         result.tally.duplicated.update(found.duplicated)
         result.tally.problems += [f"tables: {p}" for p in found.problems]

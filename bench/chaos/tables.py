@@ -1,8 +1,8 @@
 """Exactly-once checks in the documented tables, once evwatch has stopped.
 
 chDB lets one process open a data path, and the process that asks (the harness, or pytest with its
-own shared store) may already hold another: so the queries run in a child,
-`python -m bench.chaos.tables <chdb path> <out.json>`, which writes what it found as JSON.
+own shared store) may already hold another: so the queries run in a child process (`main`), which
+writes what it found as JSON.
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bench.chaos.stack import REPO_ROOT
 from bench.chaos.verify import Event, Tally
 from bench.chaos.workload import TENANT, RoundPlan
 
@@ -34,6 +36,10 @@ QUERIES = {
         SELECT session_id, slot, count() AS n
         FROM session_writes FINAL WHERE tenant_id = {tenant:String} AND session_id LIKE 'chaos-%'
         GROUP BY session_id, slot HAVING count() > 1""",
+    # When each write was stored: evidence that a fault struck mid-stream, not before or after it.
+    "writes": """
+        SELECT session_id, op = 'stream' AS streamed, toUnixTimestamp64Milli(committed_at) AS committed_ms
+        FROM session_writes FINAL WHERE tenant_id = {tenant:String} AND session_id LIKE 'chaos-%'""",
     # Energy per minute, not only its sum: a minute counted twice and one missed would cancel out.
     "energy": """
         SELECT charging_station_id, toUnixTimestamp(minute) AS minute, energy_kwh
@@ -57,8 +63,11 @@ def query_tables(chdb_path: Path, database: str = "evwatch") -> dict[str, list[d
 
 def read_tables(chdb_path: Path, out: Path, timeout_s: float = 300.0) -> dict[str, list[dict[str, Any]]]:
     """query_tables in a child process; raises with its output if it fails."""
+    # `-c` rather than `-m bench.chaos.tables`: the package imports this module first, and runpy warns.
+    child = "import sys; from bench.chaos.tables import main; sys.exit(main(sys.argv[1:]))"
     proc = subprocess.run(
-        [sys.executable, "-m", "bench.chaos.tables", str(chdb_path), str(out)],
+        [sys.executable, "-c", child, str(chdb_path), str(out)],
+        cwd=REPO_ROOT,
         capture_output=True,
         text=True,
         timeout=timeout_s,
@@ -69,6 +78,18 @@ def read_tables(chdb_path: Path, out: Path, timeout_s: float = 300.0) -> dict[st
         raise RuntimeError(msg)
     data: dict[str, list[dict[str, Any]]] = json.loads(out.read_text())
     return data
+
+
+def writes_before(plan: RoundPlan, fault_at: datetime, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+    """How many of the round's stream and API writes were stored before its fault struck, and in all."""
+    prefix, cutoff = f"chaos-r{plan.index:02d}-", fault_at.timestamp() * 1000
+    out = {"stream_before_fault": 0, "stream": 0, "api_before_fault": 0, "api": 0}
+    for row in tables["writes"]:
+        if row["session_id"].startswith(prefix):
+            path = "stream" if row["streamed"] else "api"
+            out[path] += 1
+            out[f"{path}_before_fault"] += 1 if int(row["committed_ms"]) < cutoff else 0
+    return out
 
 
 def count_tables(
@@ -138,7 +159,3 @@ def main(argv: list[str]) -> int:
     chdb_path, out = Path(argv[0]), Path(argv[1])
     out.write_text(json.dumps(query_tables(chdb_path), default=str))
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
