@@ -1,0 +1,169 @@
+"""Convert raw public charging-session files into ``public_sessions.jsonl.gz`` (not on any runtime path).
+
+Usage (raw files are fetched by hand and never committed; see SOURCES.md):
+
+    .venv/bin/python -m models.evaluation.data.convert_public \
+        --elaad-metervalues raw/open_metervalues.csv --elaad-transactions raw/open_transactions.csv \
+        [--acn raw/acn_caltech_timeseries.json] --out models/evaluation/data/public_sessions.jsonl.gz
+
+Sources it understands:
+
+* ElaadNL open datasets (``open_metervalues`` / ``open_transactions`` sheets saved as CSV with ``;`` and
+  decimal commas): ``Collectedvalue`` is the session's energy register in kWh, ``AveragePower`` the mean
+  kW since the previous reading (15-minute resolution). Both are kept: the register as ENERGY, the average
+  power as POWER at the end of its interval. ``MaxPower`` of the transaction becomes ``maxPowerKw``.
+* ACN-Data API JSON (``_items`` with ``chargingCurrent.timestamps``/``current``): current only, so power
+  is ``P = I x 208 V / 1000`` (the nominal line-to-line voltage of the ACN sites) and the register is the
+  trapezoid integral of that power from 0 kWh at the first sample. Only used when ``--acn`` is given.
+
+Sessions with fewer than ``MIN_READINGS`` energy readings, or with a non-monotone register (a drop of
+more than ``REGISTER_TOLERANCE_KWH``), are dropped and counted on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from evwatch.domain.ocpp import ENERGY, POWER
+
+MIN_READINGS = 3
+REGISTER_TOLERANCE_KWH = 0.001
+ACN_NOMINAL_VOLTAGE_V = 208.0
+ELAAD_TIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+
+Session = dict[str, Any]
+
+
+def _number(text: str) -> float:
+    return float(text.strip().replace(",", "."))
+
+
+def _utc_epoch(text: str, formats: tuple[str, ...]) -> float:
+    for fmt in formats:
+        try:
+            return datetime.strptime(text.strip(), fmt).replace(tzinfo=UTC).timestamp()
+        except ValueError:
+            continue
+    raise ValueError(f"unrecognised time {text!r}")
+
+
+def _reading(ts: float, measurand: str, value: float) -> dict[str, Any]:
+    return {"ts": ts, "measurand": measurand, "value": round(value, 4)}
+
+
+def elaad_sessions(metervalues: Path, transactions: Path | None) -> Iterator[Session]:
+    """ElaadNL meter values grouped per transaction, with the transaction's maximum power when known."""
+    max_power: dict[str, float] = {}
+    if transactions is not None:
+        with transactions.open(encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh, delimiter=";"):
+                if row.get("MaxPower"):
+                    max_power[row["TransactionId"].strip()] = _number(row["MaxPower"])
+    rows: dict[str, list[dict[str, str]]] = defaultdict(list)
+    with metervalues.open(encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter=";"):
+            rows[row["TransactionId"].strip()].append(row)
+    for tx_id, tx_rows in rows.items():
+        readings: list[dict[str, Any]] = []
+        for row in tx_rows:
+            ts = _utc_epoch(row["UTCTime"], ELAAD_TIME_FORMATS)
+            readings.append(_reading(ts, ENERGY, _number(row["Collectedvalue"])))
+            if row.get("AveragePower", "").strip():
+                readings.append(_reading(ts, POWER, _number(row["AveragePower"])))
+        first = tx_rows[0]
+        yield {
+            "sessionId": f"elaad-{tx_id}",
+            "source": "elaadnl-open",
+            "chargingStationId": first["ChargePoint"].strip(),
+            "connectorId": first["Connector"].strip(),
+            "currentType": "AC",
+            "maxPowerKw": max_power.get(tx_id),
+            "readings": sorted(readings, key=lambda r: (r["ts"], r["measurand"])),
+        }
+
+
+def acn_sessions(path: Path) -> Iterator[Session]:
+    """ACN-Data sessions: current (A) to power at 208 V, integrated (trapezoid) into an energy register."""
+    items = json.loads(path.read_text(encoding="utf-8"))["_items"]
+    for item in items:
+        series = item.get("chargingCurrent") or {}
+        stamps, currents = series.get("timestamps") or [], series.get("current") or []
+        points = sorted(
+            (_utc_epoch(str(t), ("%a, %d %b %Y %H:%M:%S GMT", "%Y-%m-%dT%H:%M:%SZ")), float(a))
+            for t, a in zip(stamps, currents, strict=False)
+        )
+        readings: list[dict[str, Any]] = []
+        energy = 0.0
+        for i, (ts, amps) in enumerate(points):
+            kw = amps * ACN_NOMINAL_VOLTAGE_V / 1000.0
+            if i:
+                prev_ts, prev_amps = points[i - 1]
+                prev_kw = prev_amps * ACN_NOMINAL_VOLTAGE_V / 1000.0
+                energy += (kw + prev_kw) / 2.0 * (ts - prev_ts) / 3600.0
+            readings.append(_reading(ts, POWER, kw))
+            readings.append(_reading(ts, ENERGY, energy))
+        yield {
+            "sessionId": f"acn-{item['sessionID']}",
+            "source": f"acn-{item.get('siteID', 'unknown')}",
+            "chargingStationId": str(item["stationID"]),
+            "connectorId": "1",
+            "currentType": "AC",
+            "maxPowerKw": None,
+            "readings": readings,
+        }
+
+
+def keep(session: Session) -> str | None:
+    """Why a session is dropped, or None to keep it."""
+    energy = [r["value"] for r in session["readings"] if r["measurand"] == ENERGY]
+    if len(energy) < MIN_READINGS:
+        return "fewer than 3 energy readings"
+    if any(b < a - REGISTER_TOLERANCE_KWH for a, b in zip(energy, energy[1:], strict=False)):
+        return "energy register decreases"
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--elaad-metervalues", type=Path)
+    parser.add_argument("--elaad-transactions", type=Path)
+    parser.add_argument("--acn", type=Path)
+    parser.add_argument("--limit-per-source", type=int, default=200)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+
+    sources: list[Iterator[Session]] = []
+    if args.elaad_metervalues is not None:
+        sources.append(elaad_sessions(args.elaad_metervalues, args.elaad_transactions))
+    if args.acn is not None:
+        sources.append(acn_sessions(args.acn))
+    kept: list[Session] = []
+    dropped: dict[str, int] = defaultdict(int)
+    for source in sources:
+        taken = 0
+        for session in source:
+            reason = keep(session)
+            if reason is not None:
+                dropped[f"{session['source']}: {reason}"] += 1
+                continue
+            if taken < args.limit_per_source:
+                kept.append(session)
+                taken += 1
+    with gzip.open(args.out, "wt", encoding="utf-8") as fh:
+        for session in kept:
+            fh.write(json.dumps(session, separators=(",", ":")) + "\n")
+    print(f"kept {len(kept)} sessions; dropped {dict(dropped)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
