@@ -3,11 +3,17 @@
 Usage (raw files are fetched by hand and never committed; see SOURCES.md):
 
     .venv/bin/python -m models.evaluation.data.convert_public \
-        --elaad-metervalues raw/open_metervalues.csv --elaad-transactions raw/open_transactions.csv \
+        --epfl-measurements raw/Measurement_data.xlsx \
+        [--elaad-metervalues raw/open_metervalues.csv --elaad-transactions raw/open_transactions.csv] \
         [--acn raw/acn_caltech_timeseries.json] --out models/evaluation/data/public_sessions.jsonl.gz
 
 Sources it understands:
 
+* DESL-EPFL Level-3 (DC, CCS) dataset, ``Measurement_data.xlsx`` (MIT): one row a minute per plug with
+  ``P`` (W), ``Energy`` (the session's cumulative Wh) and ``SOC`` (%). Read with a small stdlib XLSX reader
+  (no openpyxl). Times are Excel serial days in the station's local time (``--epfl-tz``, default
+  Europe/Zurich). ENERGY = Energy / 1000 kWh, POWER = P / 1000 kW, SOC kept when the car reported one
+  (a session whose SOC is 0 or empty throughout keeps none). ``maxPowerKw`` = 172.5, the station's rating.
 * ElaadNL open datasets (``open_metervalues`` / ``open_transactions`` sheets saved as CSV with ``;`` and
   decimal commas): ``Collectedvalue`` is the session's energy register in kWh, ``AveragePower`` the mean
   kW since the previous reading (15-minute resolution). Both are kept: the register as ENERGY, the average
@@ -27,17 +33,23 @@ import csv
 import gzip
 import json
 import sys
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
 
-from evwatch.domain.ocpp import ENERGY, POWER
+from evwatch.domain.ocpp import ENERGY, POWER, SOC
 
 MIN_READINGS = 3
 REGISTER_TOLERANCE_KWH = 0.001
 ACN_NOMINAL_VOLTAGE_V = 208.0
+EPFL_STATION_KW = 172.5
+EXCEL_EPOCH = datetime(1899, 12, 30, tzinfo=UTC)  # Excel serial day 0; the zone is replaced below
+XLSX_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 ELAAD_TIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
 Session = dict[str, Any]
@@ -58,6 +70,101 @@ def _utc_epoch(text: str, formats: tuple[str, ...]) -> float:
 
 def _reading(ts: float, measurand: str, value: float) -> dict[str, Any]:
     return {"ts": ts, "measurand": measurand, "value": round(value, 4)}
+
+
+def _column_index(ref: str) -> int:
+    """0-based column of an A1-style cell reference ("C12" -> 2)."""
+    index = 0
+    for ch in ref:
+        if not ch.isalpha():
+            break
+        index = index * 26 + (ord(ch.upper()) - ord("A") + 1)
+    return index - 1
+
+
+def xlsx_rows(path: Path) -> Iterator[list[str | None]]:
+    """The first worksheet's rows as lists of cell texts (shared and inline strings resolved)."""
+    with zipfile.ZipFile(path) as zf:
+        shared: list[str] = []
+        if "xl/sharedStrings.xml" in zf.namelist():
+            root = ElementTree.fromstring(zf.read("xl/sharedStrings.xml"))
+            for si in root.iter(f"{XLSX_NS}si"):
+                shared.append("".join(t.text or "" for t in si.iter(f"{XLSX_NS}t")))
+        sheet = next(n for n in sorted(zf.namelist()) if n.startswith("xl/worksheets/sheet"))
+        with zf.open(sheet) as fh:
+            for _, elem in ElementTree.iterparse(fh):
+                if elem.tag != f"{XLSX_NS}row":
+                    continue
+                row: list[str | None] = []
+                for cell in elem.iter(f"{XLSX_NS}c"):
+                    col = _column_index(cell.get("r", "A"))
+                    row.extend([None] * (col + 1 - len(row)))
+                    kind = cell.get("t")
+                    value = cell.find(f"{XLSX_NS}v")
+                    if kind == "inlineStr":
+                        row[col] = "".join(t.text or "" for t in cell.iter(f"{XLSX_NS}t"))
+                    elif value is not None and value.text is not None:
+                        row[col] = shared[int(value.text)] if kind == "s" else value.text
+                yield row
+                elem.clear()
+
+
+def _header_key(name: str | None) -> str:
+    """ "Energy (Wh)" -> "energy", "Date and time" -> "dateandtime"."""
+    base = (name or "").split("(")[0]
+    return "".join(ch for ch in base.lower() if ch.isalnum())
+
+
+def _local_epoch(text: str, tz: ZoneInfo) -> float:
+    try:
+        wall = EXCEL_EPOCH + timedelta(days=float(text))
+    except ValueError:
+        wall = datetime.fromisoformat(text.strip())
+    return wall.replace(tzinfo=tz).timestamp()
+
+
+def epfl_sessions(measurements: Path, tz_name: str = "Europe/Zurich") -> Iterator[Session]:
+    """DESL-EPFL minute measurements grouped per session: energy register, power and (when reported) SoC."""
+    tz = ZoneInfo(tz_name)
+    rows = xlsx_rows(measurements)
+    header = [_header_key(h) for h in next(rows)]
+
+    def find(*names: str) -> int:
+        for name in names:
+            if name in header:
+                return header.index(name)
+        raise ValueError(f"no column among {names} in {header}")
+
+    i_ts = find("dateandtime", "datetime", "date", "time", "timestamp")
+    i_ccs, i_session = find("ccs"), find("session", "sessionid")
+    i_p, i_energy, i_soc = find("p"), find("energy"), find("soc")
+    grouped: dict[str, list[list[str | None]]] = defaultdict(list)
+    for row in rows:
+        row = row + [None] * (len(header) - len(row))
+        if row[i_session] and row[i_ts]:
+            grouped[str(row[i_session]).split(".")[0]].append(row)
+    for session, session_rows in sorted(grouped.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 0):
+        readings: list[dict[str, Any]] = []
+        socs: list[dict[str, Any]] = []
+        for row in session_rows:
+            ts = _local_epoch(str(row[i_ts]), tz)
+            if row[i_energy] not in (None, ""):
+                readings.append(_reading(ts, ENERGY, float(str(row[i_energy])) / 1000.0))
+            if row[i_p] not in (None, ""):
+                readings.append(_reading(ts, POWER, float(str(row[i_p])) / 1000.0))
+            if row[i_soc] not in (None, ""):
+                socs.append(_reading(ts, SOC, float(str(row[i_soc]))))
+        if any(r["value"] > 0 for r in socs):
+            readings.extend(socs)
+        yield {
+            "sessionId": f"epfl-{session}",
+            "source": "desl-epfl-level3",
+            "chargingStationId": "DESL-EPFL-L3",
+            "connectorId": str(session_rows[0][i_ccs] or "unknown"),
+            "currentType": "DC",
+            "maxPowerKw": EPFL_STATION_KW,
+            "readings": sorted(readings, key=lambda r: (r["ts"], r["measurand"])),
+        }
 
 
 def elaad_sessions(metervalues: Path, transactions: Path | None) -> Iterator[Session]:
@@ -134,6 +241,8 @@ def keep(session: Session) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--epfl-measurements", type=Path)
+    parser.add_argument("--epfl-tz", default="Europe/Zurich")
     parser.add_argument("--elaad-metervalues", type=Path)
     parser.add_argument("--elaad-transactions", type=Path)
     parser.add_argument("--acn", type=Path)
@@ -142,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     sources: list[Iterator[Session]] = []
+    if args.epfl_measurements is not None:
+        sources.append(epfl_sessions(args.epfl_measurements, args.epfl_tz))
     if args.elaad_metervalues is not None:
         sources.append(elaad_sessions(args.elaad_metervalues, args.elaad_transactions))
     if args.acn is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,44 @@ def test_converter_elaad_format_round_trip(tmp_path: Path) -> None:
     assert (s.session_id, s.charging_station_id, s.connector_id, s.max_power_kw) == ("elaad-7", "cpA", "1", 11.04)
     assert [r.value for r in s.series(ENERGY)] == [0.0, 2.5, 5.0]
     assert s.series(ENERGY)[1].ts - s.series(ENERGY)[0].ts == 900.0
+
+
+def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+    """A minimal one-sheet workbook: strings inline, numbers as values."""
+
+    def cell(col: int, r: int, v: object) -> str:
+        ref = f"{chr(ord('A') + col)}{r}"
+        if isinstance(v, str):
+            return f'<c r="{ref}" t="inlineStr"><is><t>{v}</t></is></c>'
+        return f'<c r="{ref}"><v>{v}</v></c>'
+
+    body = "".join(
+        f'<row r="{r}">' + "".join(cell(c, r, v) for c, v in enumerate(row)) + "</row>"
+        for r, row in enumerate(rows, start=1)
+    )
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{ns}"><sheetData>{body}</sheetData></worksheet>')
+    return path
+
+
+def test_converter_epfl_format_round_trip(tmp_path: Path) -> None:
+    # Hand-written rows in the DESL-EPFL measurement layout (Excel serial days), only to exercise the parser.
+    header = ["Date and time", "CCS", "Session", "P (W)", "Pset (W)", "Energy (Wh)", "SOC (%)"]
+    rows: list[list[object]] = [header]
+    for minute in range(4):
+        rows.append([44784.5 + minute / 1440, "CCS2", 42, 50000 - minute * 1000, 60000, minute * 800, 40 + minute])
+    rows.append([44784.6, "CCS1", 43, 0, 0, 0, 0])
+    xlsx = _xlsx(tmp_path / "m.xlsx", rows)
+    out = tmp_path / "out.jsonl.gz"
+    assert main(["--epfl-measurements", str(xlsx), "--epfl-tz", "UTC", "--out", str(out)]) == 0
+    [s] = load_public_sessions(out)  # session 43 has one reading: dropped
+    assert (s.session_id, s.connector_id, s.current_type, s.max_power_kw) == ("epfl-42", "CCS2", "DC", 172.5)
+    assert [r.value for r in s.series(ENERGY)] == [0.0, 0.8, 1.6, 2.4]
+    assert [r.value for r in s.series(POWER)] == [50.0, 49.0, 48.0, 47.0]
+    assert [r.value for r in s.series(SOC)] == [40.0, 41.0, 42.0, 43.0]
+    assert s.readings[0].ts == pytest.approx(1660219200.0)  # serial 44784.5 = 2022-08-11T12:00:00Z
+    assert s.series(POWER)[1].ts - s.series(POWER)[0].ts == pytest.approx(60.0)
 
 
 def test_keep_drops_decreasing_registers() -> None:
