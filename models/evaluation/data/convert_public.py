@@ -1,13 +1,27 @@
 """Convert raw public charging-session files into ``public_sessions.jsonl.gz`` (not on any runtime path).
 
-Usage (raw files are fetched by hand and never committed; see SOURCES.md):
+Usage (the committed fixture is built from the two small raw files committed next to it; the large
+datasets are fetched by hand and never committed; see SOURCES.md):
 
     .venv/bin/python -m models.evaluation.data.convert_public \
-        --epfl-measurements raw/Measurement_data.xlsx \
+        --ocpp-traces models/evaluation/data/public_ocpp_traces.jsonl \
+        --evcc-logs models/evaluation/data/public_evcc_logs.jsonl \
+        [--epfl-measurements raw/Measurement_data.xlsx] \
         [--elaad-metervalues raw/open_metervalues.csv --elaad-transactions raw/open_transactions.csv] \
         [--acn raw/acn_caltech_timeseries.json] --out models/evaluation/data/public_sessions.jsonl.gz
 
 Sources it understands:
+
+* Real OCPP 1.6J MeterValues frames (``public_ocpp_traces.jsonl``): one JSON object per session with the
+  frames as the charger sent them (``messages[].meterValue[]`` with ``timestamp`` and the raw ``sampledValue``
+  list). Per frame: ENERGY is the unphased ``Energy.Active.Import.Register`` (the measurand OCPP assumes when
+  none is given), Wh or kWh, taken from a sample whose context is not ``Transaction.Begin`` when there is one
+  (some chargers repeat the start register in every periodic frame); POWER is the unphased
+  ``Power.Active.Import`` (W or kW) or, when the frame only has per-phase values, their sum over the phases
+  present (``L1`` and ``L1-N`` count as the same conductor); SOC is ``SoC`` (%). Timestamps keep their offset.
+* evcc debug logs (``public_evcc_logs.jsonl``): ``charge total import: X kWh`` lines (the charger's energy
+  register as read by evcc) become ENERGY, ``charge power: X W`` POWER and ``vehicle soc: X%`` SOC; times are
+  the log's wall clock in ``logTimezone`` (UTC when null). Identical repeated lines count once.
 
 * DESL-EPFL Level-3 (DC, CCS) dataset, ``Measurement_data.xlsx`` (MIT): one row a minute per plug with
   ``P`` (W), ``Energy`` (the session's cumulative Wh) and ``SOC`` (%). Read with a small stdlib XLSX reader
@@ -31,7 +45,9 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import io
 import json
+import re
 import sys
 import zipfile
 from collections import defaultdict
@@ -50,6 +66,15 @@ ACN_NOMINAL_VOLTAGE_V = 208.0
 EPFL_STATION_KW = 172.5
 EXCEL_EPOCH = datetime(1899, 12, 30, tzinfo=UTC)  # Excel serial day 0; the zone is replaced below
 XLSX_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+OCPP_ENERGY_KWH_PER_UNIT = {"Wh": 0.001, "kWh": 1.0}
+OCPP_POWER_KW_PER_UNIT = {"W": 0.001, "kW": 1.0}
+OCPP_DEFAULT_MEASURAND = ENERGY  # OCPP 1.6: a sampledValue without a measurand is the import register
+OCPP_BEGIN_CONTEXT = "Transaction.Begin"
+EVCC_LINE = re.compile(
+    r"DEBUG (?P<ts>\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) "
+    r"(?P<what>charge total import|charge power|vehicle soc): (?P<value>-?[\d.]+)\s*(?P<unit>kWh|W|%)"
+)
+EVCC_MEASURANDS = {"charge total import": (ENERGY, 1.0), "charge power": (POWER, 0.001), "vehicle soc": (SOC, 1.0)}
 ELAAD_TIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
 Session = dict[str, Any]
@@ -229,6 +254,107 @@ def acn_sessions(path: Path) -> Iterator[Session]:
         }
 
 
+def _ocpp_epoch(text: str) -> float:
+    """An OCPP timestamp (ISO 8601 with ``Z`` or an offset) as epoch seconds."""
+    stamp = datetime.fromisoformat(text.strip())
+    if stamp.tzinfo is None:
+        raise ValueError(f"OCPP timestamp without an offset: {text!r}")
+    return stamp.timestamp()
+
+
+def ocpp_frame_readings(meter_value: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ENERGY/POWER/SOC readings of one OCPP ``MeterValue`` (timestamp plus its sampledValue list)."""
+    ts = _ocpp_epoch(str(meter_value["timestamp"]))
+    registers: list[tuple[bool, float]] = []
+    power_total: float | None = None
+    power_phases: dict[str, float] = {}
+    soc: float | None = None
+    for sample in meter_value.get("sampledValue") or []:
+        measurand = sample.get("measurand") or OCPP_DEFAULT_MEASURAND
+        value = _number(str(sample["value"]))
+        phase = sample.get("phase")
+        if measurand == ENERGY and not phase:
+            kwh = value * OCPP_ENERGY_KWH_PER_UNIT[sample.get("unit") or "Wh"]
+            registers.append((sample.get("context") == OCPP_BEGIN_CONTEXT, kwh))
+        elif measurand == POWER:
+            kw = value * OCPP_POWER_KW_PER_UNIT[sample.get("unit") or "W"]
+            if phase:
+                power_phases[str(phase).split("-")[0]] = kw
+            else:
+                power_total = kw
+        elif measurand == SOC:
+            soc = value
+    readings: list[dict[str, Any]] = []
+    running = [kwh for begin, kwh in registers if not begin] or [kwh for _, kwh in registers]
+    if running:
+        readings.append(_reading(ts, ENERGY, running[-1]))
+    if power_total is None and power_phases:
+        power_total = sum(power_phases.values())
+    if power_total is not None:
+        readings.append(_reading(ts, POWER, power_total))
+    if soc is not None:
+        readings.append(_reading(ts, SOC, soc))
+    return readings
+
+
+def _unique_sorted(readings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[tuple[float, str], dict[str, Any]] = {}
+    for reading in readings:
+        seen.setdefault((reading["ts"], reading["measurand"]), reading)
+    return sorted(seen.values(), key=lambda r: (r["ts"], r["measurand"]))
+
+
+def _json_lines(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                obj = json.loads(line)
+                if not isinstance(obj, dict):
+                    raise ValueError(f"{path}: every line must be a JSON object")
+                yield obj
+
+
+def ocpp_trace_sessions(path: Path) -> Iterator[Session]:
+    """Sessions from real OCPP MeterValues frames (``public_ocpp_traces.jsonl``), one per trace object."""
+    for trace in _json_lines(path):
+        readings: list[dict[str, Any]] = []
+        for message in trace["messages"]:
+            for meter_value in message["meterValue"]:
+                readings.extend(ocpp_frame_readings(meter_value))
+        yield {
+            "sessionId": f"ocpp-{trace['traceId']}",
+            "source": f"ocpp-trace:{trace['repository']}",
+            "chargingStationId": str(trace["chargePointId"]),
+            "connectorId": str(trace.get("connectorId") or "unknown"),
+            "currentType": trace.get("currentType"),
+            "maxPowerKw": trace.get("maxPowerKw"),
+            "readings": _unique_sorted(readings),
+        }
+
+
+def evcc_log_sessions(path: Path) -> Iterator[Session]:
+    """Sessions from evcc debug-log excerpts (``public_evcc_logs.jsonl``): energy register, power and SoC lines."""
+    for trace in _json_lines(path):
+        tz = ZoneInfo(trace["logTimezone"]) if trace.get("logTimezone") else UTC
+        readings: list[dict[str, Any]] = []
+        for line in trace["lines"]:
+            match = EVCC_LINE.search(line)
+            if match is None:
+                continue
+            measurand, scale = EVCC_MEASURANDS[match["what"]]
+            wall = datetime.strptime(match["ts"], "%Y/%m/%d %H:%M:%S").replace(tzinfo=tz)
+            readings.append(_reading(wall.timestamp(), measurand, float(match["value"]) * scale))
+        yield {
+            "sessionId": f"evcc-log-{trace['traceId']}",
+            "source": f"evcc-log:{trace['repository']}",
+            "chargingStationId": str(trace["chargePointId"]),
+            "connectorId": str(trace.get("loadpoint") or "unknown"),
+            "currentType": trace.get("currentType"),
+            "maxPowerKw": trace.get("maxPowerKw"),
+            "readings": _unique_sorted(readings),
+        }
+
+
 def keep(session: Session) -> str | None:
     """Why a session is dropped, or None to keep it."""
     energy = [r["value"] for r in session["readings"] if r["measurand"] == ENERGY]
@@ -241,6 +367,8 @@ def keep(session: Session) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ocpp-traces", type=Path)
+    parser.add_argument("--evcc-logs", type=Path)
     parser.add_argument("--epfl-measurements", type=Path)
     parser.add_argument("--epfl-tz", default="Europe/Zurich")
     parser.add_argument("--elaad-metervalues", type=Path)
@@ -251,6 +379,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     sources: list[Iterator[Session]] = []
+    if args.ocpp_traces is not None:
+        sources.append(ocpp_trace_sessions(args.ocpp_traces))
+    if args.evcc_logs is not None:
+        sources.append(evcc_log_sessions(args.evcc_logs))
     if args.epfl_measurements is not None:
         sources.append(epfl_sessions(args.epfl_measurements, args.epfl_tz))
     if args.elaad_metervalues is not None:
@@ -269,7 +401,12 @@ def main(argv: list[str] | None = None) -> int:
             if taken < args.limit_per_source:
                 kept.append(session)
                 taken += 1
-    with gzip.open(args.out, "wt", encoding="utf-8") as fh:
+    # no name and mtime=0 in the gzip header keep the file byte-identical when rebuilt from the same inputs
+    with (
+        args.out.open("wb") as out,
+        gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0) as raw,
+        io.TextIOWrapper(raw, encoding="utf-8") as fh,
+    ):
         for session in kept:
             fh.write(json.dumps(session, separators=(",", ":")) + "\n")
     print(f"kept {len(kept)} sessions; dropped {dict(dropped)}", file=sys.stderr)
