@@ -6,6 +6,7 @@ datasets are fetched by hand and never committed; see SOURCES.md):
     .venv/bin/python -m models.evaluation.data.convert_public \
         --ocpp-traces models/evaluation/data/public_ocpp_traces.jsonl \
         --evcc-logs models/evaluation/data/public_evcc_logs.jsonl \
+        --jaguar models/evaluation/data/public_jaguar_timeseries01.txt \
         [--epfl-measurements raw/Measurement_data.xlsx] \
         [--elaad-metervalues raw/open_metervalues.csv --elaad-transactions raw/open_transactions.csv] \
         [--acn raw/acn_caltech_timeseries.json] --out models/evaluation/data/public_sessions.jsonl.gz
@@ -22,6 +23,13 @@ Sources it understands:
 * evcc debug logs (``public_evcc_logs.jsonl``): ``charge total import: X kWh`` lines (the charger's energy
   register as read by evcc) become ENERGY, ``charge power: X W`` POWER and ``vehicle soc: X%`` SOC; times are
   the log's wall clock in ``logTimezone`` (UTC when null). Identical repeated lines count once.
+* Car-side SoC log of a Jaguar I-Pace (``stefferber/jaguar`` ``timeseries01.txt``, MIT; a psql-style table
+  printed by tabulate, one row per poll of the car's status while it was plugged in): SOC only, since the car
+  reports no charger power or energy. ``LOGTIMESTAMP`` is the logging computer's naive local time
+  (``--jaguar-tz``, default Europe/Berlin). Rows are grouped into plug-in periods (no gap over
+  ``JAGUAR_MAX_GAP_S`` and the same odometer); a session runs from the first row of a period whose
+  ``EV_CHARGING_RATE_SOC_PER_HOUR`` is above 0 to the poll where the SoC last reaches a new high (the rate
+  fields go stale once charging stops, so they cannot mark the end). ``currentType`` and ``maxPowerKw`` are unknown (null).
 
 * DESL-EPFL Level-3 (DC, CCS) dataset, ``Measurement_data.xlsx`` (MIT): one row a minute per plug with
   ``P`` (W), ``Energy`` (the session's cumulative Wh) and ``SOC`` (%). Read with a small stdlib XLSX reader
@@ -37,7 +45,9 @@ Sources it understands:
   trapezoid integral of that power from 0 kWh at the first sample. Only used when ``--acn`` is given.
 
 Sessions with fewer than ``MIN_READINGS`` energy readings, or with a non-monotone register (a drop of
-more than ``REGISTER_TOLERANCE_KWH``), are dropped and counted on stderr.
+more than ``REGISTER_TOLERANCE_KWH``), are dropped and counted on stderr. A session with no energy reading at
+all is SoC-only: it is kept when it has at least ``MIN_READINGS`` SoC readings and its SoC ends above where
+it started (SoC may dip on the way: it is the car's estimate, not a register).
 """
 
 from __future__ import annotations
@@ -52,6 +62,7 @@ import sys
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -75,6 +86,12 @@ EVCC_LINE = re.compile(
     r"(?P<what>charge total import|charge power|vehicle soc): (?P<value>-?[\d.]+)\s*(?P<unit>kWh|W|%)"
 )
 EVCC_MEASURANDS = {"charge total import": (ENERGY, 1.0), "charge power": (POWER, 0.001), "vehicle soc": (SOC, 1.0)}
+JAGUAR_MAX_GAP_S = 30 * 60  # the logger polled every 5 (later 2) minutes while the car was plugged in
+JAGUAR_TIME = "LOGTIMESTAMP"
+JAGUAR_SOC = "EV_STATE_OF_CHARGE"
+JAGUAR_RATE = "EV_CHARGING_RATE_SOC_PER_HOUR"
+JAGUAR_ODOMETER = "ODOMETER_METER"
+JAGUAR_MISSING = frozenset({"", "NA", "nan"})
 ELAAD_TIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
 Session = dict[str, Any]
@@ -355,9 +372,95 @@ def evcc_log_sessions(path: Path) -> Iterator[Session]:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class JaguarPoint:
+    """One poll of the car: when (epoch seconds), its SoC (%), its charging rate (%/h) and odometer (m)."""
+
+    ts: float
+    soc: float
+    rate: float
+    odometer: float
+    local_time: str
+
+
+def jaguar_rows(path: Path) -> Iterator[dict[str, str]]:
+    """The data rows of a tabulate ``psql`` table as {column: cell text}; border and ``#`` lines are skipped."""
+    header: list[str] | None = None
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("|") or line.startswith("|-"):
+                continue
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if header is None:
+                header = cells
+                continue
+            yield dict(zip(header, cells, strict=True))
+
+
+def jaguar_points(path: Path, tz_name: str = "Europe/Berlin") -> list[JaguarPoint]:
+    """The car's polls in file order; rows without a SoC are skipped."""
+    tz = ZoneInfo(tz_name)
+    points: list[JaguarPoint] = []
+    for row in jaguar_rows(path):
+        if row[JAGUAR_SOC] in JAGUAR_MISSING:
+            continue
+        wall = datetime.fromisoformat(row[JAGUAR_TIME]).replace(tzinfo=tz)
+        rate = 0.0 if row[JAGUAR_RATE] in JAGUAR_MISSING else float(row[JAGUAR_RATE])
+        odometer = float("nan") if row[JAGUAR_ODOMETER] in JAGUAR_MISSING else float(row[JAGUAR_ODOMETER])
+        points.append(JaguarPoint(wall.timestamp(), float(row[JAGUAR_SOC]), rate, odometer, row[JAGUAR_TIME]))
+    return points
+
+
+def jaguar_charging_spans(points: list[JaguarPoint]) -> Iterator[list[JaguarPoint]]:
+    """Per plug-in period (no gap over ``JAGUAR_MAX_GAP_S``, same odometer) that reports charging: the polls
+    from the first one with a charging rate above 0 to the one where the SoC last reaches a new high (or,
+    without one, the last poll with a charging rate above 0)."""
+    periods: list[list[JaguarPoint]] = []
+    for point in points:
+        last = periods[-1][-1] if periods else None
+        if last is not None and point.ts - last.ts <= JAGUAR_MAX_GAP_S and point.odometer == last.odometer:
+            periods[-1].append(point)
+        else:
+            periods.append([point])
+    for period in periods:
+        charging = [i for i, p in enumerate(period) if p.rate > 0]
+        if not charging:
+            continue
+        start = charging[0]
+        highs: list[int] = []
+        top = period[start].soc
+        for i in range(start + 1, len(period)):
+            if period[i].soc > top:  # a new high: a recovery from a dip or a bogus 0 % does not count
+                highs.append(i)
+                top = period[i].soc
+        end = highs[-1] if highs else charging[-1]
+        yield period[start : end + 1]
+
+
+def jaguar_sessions(path: Path, tz_name: str = "Europe/Berlin") -> Iterator[Session]:
+    """SoC-only sessions from the Jaguar I-Pace charging log (``stefferber/jaguar`` ``timeseries01.txt``)."""
+    for span in jaguar_charging_spans(jaguar_points(path, tz_name)):
+        yield {
+            "sessionId": "jaguar-" + span[0].local_time[:19].replace(" ", "T"),
+            "source": "car-log:stefferber/jaguar",
+            "chargingStationId": "unknown",
+            "connectorId": "unknown",
+            "currentType": None,
+            "maxPowerKw": None,
+            "readings": [_reading(round(p.ts, 3), SOC, p.soc) for p in span],
+        }
+
+
 def keep(session: Session) -> str | None:
     """Why a session is dropped, or None to keep it."""
     energy = [r["value"] for r in session["readings"] if r["measurand"] == ENERGY]
+    if not energy:
+        soc = [r["value"] for r in session["readings"] if r["measurand"] == SOC]
+        if len(soc) < MIN_READINGS:
+            return "fewer than 3 energy or SoC readings"
+        if soc[-1] <= soc[0]:
+            return "SoC-only session whose SoC does not rise"
+        return None
     if len(energy) < MIN_READINGS:
         return "fewer than 3 energy readings"
     if any(b < a - REGISTER_TOLERANCE_KWH for a, b in zip(energy, energy[1:], strict=False)):
@@ -369,6 +472,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ocpp-traces", type=Path)
     parser.add_argument("--evcc-logs", type=Path)
+    parser.add_argument("--jaguar", type=Path)
+    parser.add_argument("--jaguar-tz", default="Europe/Berlin")
     parser.add_argument("--epfl-measurements", type=Path)
     parser.add_argument("--epfl-tz", default="Europe/Zurich")
     parser.add_argument("--elaad-metervalues", type=Path)
@@ -383,6 +488,8 @@ def main(argv: list[str] | None = None) -> int:
         sources.append(ocpp_trace_sessions(args.ocpp_traces))
     if args.evcc_logs is not None:
         sources.append(evcc_log_sessions(args.evcc_logs))
+    if args.jaguar is not None:
+        sources.append(jaguar_sessions(args.jaguar, args.jaguar_tz))
     if args.epfl_measurements is not None:
         sources.append(epfl_sessions(args.epfl_measurements, args.epfl_tz))
     if args.elaad_metervalues is not None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from evwatch.domain.ocpp import ENERGY, POWER, SOC
-from models.evaluation.data.convert_public import keep, main, ocpp_frame_readings
+from models.evaluation.data.convert_public import jaguar_sessions, keep, main, ocpp_frame_readings
 from models.evaluation.public_sessions import DEFAULT_PATH, PublicSession, load_public_sessions
 
 
@@ -205,22 +205,85 @@ def test_converter_ocpp_traces_and_evcc_logs(tmp_path: Path) -> None:
     assert evcc.readings[0].ts == 1765306500.0  # 2025-12-09T18:55:00Z (no logTimezone: UTC)
 
 
+def _jaguar_table(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
+    """A tabulate ``psql`` table in the stefferber/jaguar layout: (LOGTIMESTAMP, %/h, SoC, odometer) per row."""
+    border = "+----+----+----+----+----+----+"
+    lines = ["# licence note", border]
+    lines.append(
+        "|    | LOGTIMESTAMP | EV_CHARGING_RATE_SOC_PER_HOUR | EV_STATE_OF_CHARGE | ODOMETER_METER | POSITION_LATITUDE |"
+    )
+    lines.append("|----+----+----+----+----+----|")
+    lines += [f"| {i} | {t} | {rate} | {soc} | {odo} | NA |" for i, (t, rate, soc, odo) in enumerate(rows)]
+    path.write_text("\n".join([*lines, border]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_jaguar_log_is_split_into_soc_only_charging_sessions(tmp_path: Path) -> None:
+    # Hand-written rows in the stefferber/jaguar layout, only to exercise the splitter.
+    rows = [
+        ("2019-07-17 10:35:15.175230", "0", "73", "3.855e+06"),  # plugged in, not charging yet: trimmed
+        ("2019-07-17 10:40:15.262419", "12.2", "73", "3.855e+06"),
+        ("2019-07-17 10:45:15.265349", "13.2", "75", "3.855e+06"),
+        ("2019-07-17 11:05:00.000000", "8.6", "75", "3.855e+06"),  # 20 min gap, same odometer: same session
+        ("2019-07-17 11:10:00.000000", "8.6", "76", "3.855e+06"),
+        ("2019-07-17 11:15:00.000000", "8.6", "0", "3.855e+06"),  # bogus 0 % and stale rate: trimmed
+        ("2019-07-17 11:20:00.000000", "8.6", "76", "3.855e+06"),
+        ("2019-07-18 20:05:14.794340", "9.8", "87", "3.914e+06"),  # next day: two polls only, dropped
+        ("2019-07-18 20:10:14.794340", "9.8", "88", "3.914e+06"),
+        ("2019-07-18 20:15:00.000000", "32.4", "62", "3.95e+06"),  # driven: new period, SoC flat, dropped
+        ("2019-07-18 20:17:00.000000", "32.4", "62", "3.95e+06"),
+        ("2019-07-18 20:19:00.000000", "32.4", "62", "3.95e+06"),
+        ("2019-07-18 20:21:00.000000", "0", "62", "3.95e+06"),
+    ]
+    table = _jaguar_table(tmp_path / "timeseries.txt", rows)
+    spans = list(jaguar_sessions(table, "UTC"))
+    assert [s["sessionId"] for s in spans] == [
+        "jaguar-2019-07-17T10:40:15",
+        "jaguar-2019-07-18T20:05:14",
+        "jaguar-2019-07-18T20:15:00",
+    ]
+    assert [keep(s) for s in spans] == [
+        None,
+        "fewer than 3 energy or SoC readings",
+        "SoC-only session whose SoC does not rise",
+    ]
+    out = tmp_path / "out.jsonl.gz"
+    assert main(["--jaguar", str(table), "--out", str(out)]) == 0
+    [s] = load_public_sessions(out)
+    assert (s.source, s.current_type, s.max_power_kw) == ("car-log:stefferber/jaguar", None, None)
+    assert s.series(ENERGY) == () and s.series(POWER) == ()
+    assert [r.value for r in s.series(SOC)] == [73.0, 75.0, 75.0, 76.0]
+    assert s.readings[0].ts == 1563352815.262  # 10:40:15.262419 CEST (the default --jaguar-tz Europe/Berlin)
+
+
+def test_keep_soc_only_sessions() -> None:
+    def soc(*values: float) -> dict[str, object]:
+        return {"readings": [{"ts": float(i), "measurand": SOC, "value": v} for i, v in enumerate(values)]}
+
+    assert keep(soc(40.0, 39.0, 42.0)) is None  # a dip on the way is kept
+    assert keep(soc(40.0, 41.0)) == "fewer than 3 energy or SoC readings"
+    assert keep(soc(40.0, 41.0, 40.0)) == "SoC-only session whose SoC does not rise"
+
+
 RAW_TRACES = DEFAULT_PATH.parent / "public_ocpp_traces.jsonl"
 RAW_EVCC_LOGS = DEFAULT_PATH.parent / "public_evcc_logs.jsonl"
+RAW_JAGUAR = DEFAULT_PATH.parent / "public_jaguar_timeseries01.txt"
 
 
 @pytest.mark.skipif(not DEFAULT_PATH.exists(), reason="public_sessions.jsonl.gz not built yet (see SOURCES.md)")
 def test_committed_fixture_is_rebuilt_from_committed_raw_files(tmp_path: Path) -> None:
     out = tmp_path / "rebuilt.jsonl.gz"
-    assert main(["--ocpp-traces", str(RAW_TRACES), "--evcc-logs", str(RAW_EVCC_LOGS), "--out", str(out)]) == 0
+    raw = ["--ocpp-traces", str(RAW_TRACES), "--evcc-logs", str(RAW_EVCC_LOGS), "--jaguar", str(RAW_JAGUAR)]
+    assert main([*raw, "--out", str(out)]) == 0
     assert out.read_bytes() == DEFAULT_PATH.read_bytes()
 
 
 @pytest.mark.skipif(not DEFAULT_PATH.exists(), reason="public_sessions.jsonl.gz not built yet (see SOURCES.md)")
 def test_committed_fixture_is_plausible() -> None:
     sessions = load_public_sessions()
-    # Only 3 real sessions could be recovered so far (see SOURCES.md); raise this as sources are added.
-    assert len(sessions) >= 3
+    # 3 metered fragments and 27 SoC-only car-log sessions so far (see SOURCES.md); raise these as sources are added.
+    assert len(sessions) >= 30
+    assert sum(1 for s in sessions if s.series(ENERGY)) >= 3
     assert DEFAULT_PATH.stat().st_size <= 2 * 1024 * 1024
     assert len({s.session_id for s in sessions}) == len(sessions)
     for s in sessions:
@@ -228,7 +291,8 @@ def test_committed_fixture_is_plausible() -> None:
         assert ts == sorted(ts)
         assert 1.2e9 < ts[0] < 2.0e9
         energy = [r.value for r in s.series(ENERGY)]
-        assert len(energy) >= 3
+        soc = [r.value for r in s.series(SOC)]
+        assert len(energy) >= 3 or (not energy and len(soc) >= 3 and soc[-1] > soc[0])  # metered, or SoC-only
         assert all(b >= a - 0.001 for a, b in zip(energy, energy[1:], strict=False))
         assert all(0.0 <= e < 1.0e6 for e in energy)
         assert all(-1.0 <= r.value <= 400.0 for r in s.series(POWER))
