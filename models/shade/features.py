@@ -39,6 +39,7 @@ class PreparedDay:
     expected_connector_kwh: np.ndarray  # [C, MINUTES]
     idle_kwh: np.ndarray  # [C, MINUTES], energy while no session ran
     history_days: int
+    history: History = History()  # the station's past days, for the rules in `rules.py`
 
 
 def local_weekday(day_start: int, tz: str) -> int:
@@ -49,11 +50,19 @@ def local_weekday(day_start: int, tz: str) -> int:
 def profile_of(day: StationDay) -> DayProfile:
     """Compress a finished day into the 15-minute profile kept as history."""
     bins = day.energy_kwh.reshape(len(day.connector_ids), PROFILE_BINS, MINUTES_PER_BIN).sum(axis=2)
+    meter = None
+    if day.station_meter_kwh is not None:
+        meter = day.station_meter_kwh.reshape(PROFILE_BINS, MINUTES_PER_BIN).sum(axis=1).astype(np.float32)
+    # Sessions begun that day (a session running at midnight counts on both days, as it is seen).
+    active = day.session_active.astype(bool)
+    starts = (active[:, 1:] & ~active[:, :-1]).sum(axis=1) + active[:, 0]
     return DayProfile(
         day_start=day.day_start,
         weekday=local_weekday(day.day_start, day.tz),
         connector_ids=day.connector_ids,
         energy_kwh=bins.astype(np.float32),
+        meter_kwh=meter,
+        sessions=starts.astype(np.float32),
     )
 
 
@@ -71,16 +80,25 @@ def moving_average(x: np.ndarray, window: int) -> np.ndarray:
     return (c[..., hi] - c[..., lo]) / (hi - lo)
 
 
-def _reference_days(day: StationDay, history: History) -> list[DayProfile]:
-    """Recent days of the same kind (weekday vs weekend); all recent days if too few match."""
-    recent = [d for d in history.days if 0 < day.day_start - d.day_start <= HISTORY_WINDOW_DAYS * 86_400 + 7200]
+def recent_days(day: StationDay, history: History) -> list[DayProfile]:
+    """The station's days of the last HISTORY_WINDOW_DAYS before `day`, oldest first."""
+    return [d for d in history.days if 0 < day.day_start - d.day_start <= HISTORY_WINDOW_DAYS * 86_400 + 7200]
+
+
+def same_kind_days(day: StationDay, history: History, min_days: int = 2) -> list[DayProfile]:
+    """Recent days of the same kind (weekday vs weekend); all recent days if fewer than `min_days` match."""
+    recent = recent_days(day, history)
     weekend = local_weekday(day.day_start, day.tz) >= 5
     same = [d for d in recent if (d.weekday >= 5) == weekend]
-    chosen = same if len(same) >= 2 else recent
-    return chosen[-MAX_REFERENCE_DAYS:]
+    return same if len(same) >= min_days else recent
 
 
-def _aligned(profile: DayProfile, connector_ids: tuple[str, ...]) -> np.ndarray:
+def _reference_days(day: StationDay, history: History) -> list[DayProfile]:
+    return same_kind_days(day, history)[-MAX_REFERENCE_DAYS:]
+
+
+def aligned(profile: DayProfile, connector_ids: tuple[str, ...]) -> np.ndarray:
+    """A past day's bins [C, PROFILE_BINS] in the order of `connector_ids` (zeros for new connectors)."""
     rows = {cid: i for i, cid in enumerate(profile.connector_ids)}
     out = np.zeros((len(connector_ids), PROFILE_BINS))
     for j, cid in enumerate(connector_ids):
@@ -100,7 +118,7 @@ def expected_profile(day: StationDay, history: History) -> tuple[np.ndarray, np.
     n = len(day.connector_ids)
     if not ref:
         return np.zeros((n, MINUTES)), np.zeros(MINUTES), 0
-    stack = np.stack([_aligned(p, day.connector_ids) for p in ref])  # [D, C, BINS]
+    stack = np.stack([aligned(p, day.connector_ids) for p in ref])  # [D, C, BINS]
     if len(ref) >= 5:
         # Trim whole days, not bins: per-bin trimming of spiky session energy biases the mean low.
         order = np.argsort(stack.sum(axis=(1, 2)))
@@ -185,6 +203,7 @@ def prepare(day: StationDay, history: History) -> PreparedDay:
         expected_connector_kwh=exp_c,
         idle_kwh=idle,
         history_days=n_hist,
+        history=history,
     )
 
 

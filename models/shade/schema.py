@@ -86,6 +86,11 @@ class DayProfile:
     weekday: int  # 0 = Monday, local time
     connector_ids: tuple[str, ...]
     energy_kwh: np.ndarray  # [C, PROFILE_BINS]
+    # The station meter in the same bins, so its usual excess over the connectors (auxiliary load,
+    # conversion loss) is known. A class default, so profiles pickled before it existed still load.
+    meter_kwh: np.ndarray | None = None  # [PROFILE_BINS]
+    # Sessions begun per connector: the station's usual energy per session.
+    sessions: np.ndarray | None = None  # [C]
 
     @property
     def total_kwh(self) -> float:

@@ -12,6 +12,8 @@ from models.shade.schema import MAX_CONNECTORS, MINUTES, StationDay
 DAY_S = 86_400
 # A Monday at 00:00 UTC, so day index 0 is a Monday and weekends are days 5 and 6 mod 7.
 EPOCH_MONDAY = 1_767_571_200  # 2026-01-05T00:00:00Z
+# Reporting intervals of station meters seen in OCPP backends (MeterValueSampleInterval).
+METER_INTERVALS_MIN = (1, 5, 10, 15, 15, 15, 30, 60)
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,14 @@ class StationSpec:
     has_station_meter: bool
     standby_kw: float  # station's own consumption, seen only by the station meter
     meter_loss: float  # conversion loss between the station meter and the connectors
+    # How often the station meter (connector 0) reports its register; the pipeline spreads each
+    # delta evenly over the interval, so the meter's minutes are flat steps of this length.
+    meter_interval_min: int = 15
+    # Lighting and heating switched on in the dark hours: auxiliary load only the meter sees.
+    night_kw: float = 0.0
+    # Largest register movement between two sessions of a connector (end-of-session readings lag,
+    # electronics draw a little); the pipeline spreads it over the gap as idle energy.
+    idle_drift_kwh: float = 0.02
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,9 @@ def random_station(rng: np.random.Generator, n_connectors: int | None = None) ->
         has_station_meter=bool(rng.random() < 0.6),
         standby_kw=float(rng.uniform(0.1, 1.5)),
         meter_loss=float(rng.uniform(0.0, 0.03)),
+        meter_interval_min=int(rng.choice(METER_INTERVALS_MIN)),
+        night_kw=float(rng.choice([0.0, rng.uniform(0.05, 0.6)])),
+        idle_drift_kwh=float(rng.uniform(0.0, 0.03)),
     )
 
 
@@ -145,6 +158,40 @@ def _simulate_connector(
         free_at = _fill_session(energy, active, int(start), power * power_scale, wanted, spec.dc[i], rng)
 
 
+def _add_idle_drift(
+    rng: np.random.Generator, drift_kwh: float, energy: np.ndarray, active: np.ndarray, available: np.ndarray
+) -> None:
+    """Small register movement between sessions, spread evenly over the gap as the pipeline does."""
+    if drift_kwh <= 0.0 or not active.any():
+        return
+    padded = np.concatenate([[False], ~active & available, [False]])
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    for a, b in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True):
+        energy[a:b] += float(rng.uniform(0.0, drift_kwh)) / (b - a)
+
+
+def _auxiliary_kw(spec: StationSpec, rng: np.random.Generator) -> np.ndarray:
+    """Per-minute load behind the station meter besides the connectors: standby electronics all day,
+    lighting/heating in the dark hours (dusk varies a little from day to day)."""
+    t = np.arange(MINUTES) / 60.0
+    dusk, dawn = 17.0 + float(rng.normal(0.0, 0.3)), 7.0 + float(rng.normal(0.0, 0.3))
+    dark = (t >= dusk) | (t < dawn)
+    return spec.standby_kw * float(rng.normal(1.0, 0.03)) + spec.night_kw * dark
+
+
+def _at_cadence(meter: np.ndarray, interval: int, phase: int) -> np.ndarray:
+    """The meter as the pipeline sees it: a register read every `interval` minutes (first read at
+    minute `phase`), each delta spread evenly over the minutes since the previous read."""
+    if interval <= 1:
+        return meter
+    out = np.empty_like(meter)
+    bounds = [0, *range(phase if phase > 0 else interval, MINUTES, interval), MINUTES]
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        if b > a:
+            out[a:b] = meter[a:b].mean()
+    return out
+
+
 def _window(
     rng: np.random.Generator, min_len: int, max_len: int, earliest: int = 0, latest_start: int = MINUTES
 ) -> tuple[int, int]:
@@ -182,6 +229,13 @@ def simulate_day(
     if anomaly == "energy_drop":
         drop_window = _window(rng, 240, 720, earliest=360, latest_start=1080)
         drop_factor = 0.6 - 0.55 * sev  # 60 % .. 5 % of normal energy is left
+    # A surge is either many more sessions than usual (an event nearby, a free-charging promotion)
+    # or every connector held at full power (fleet depot, a fault in load management).
+    crowd_window: tuple[int, int] | None = None
+    crowd_factor = 1.0
+    if anomaly == "energy_surge" and rng.random() < 0.5:
+        crowd_window = _window(rng, 240, 720, earliest=360, latest_start=1080)
+        crowd_factor = 2.2 + 1.8 * sev
 
     for i in range(n):
         rate = spec.sessions_per_day[i] * day_mult * profile / MINUTES
@@ -190,6 +244,11 @@ def simulate_day(
             a, b = drop_window
             rate = rate.copy()
             rate[a:b] *= drop_factor
+            _simulate_connector(rng, spec, i, rate, energy[i], active[i])
+        elif crowd_window is not None:
+            a, b = crowd_window
+            rate = rate.copy()
+            rate[a:b] *= crowd_factor
             _simulate_connector(rng, spec, i, rate, energy[i], active[i])
         else:
             _simulate_connector(rng, spec, i, rate, energy[i], active[i])
@@ -200,12 +259,19 @@ def simulate_day(
             energy[i, a:b] = 0.0
             active[i, a:b] = False
 
+    for i in range(n):
+        _add_idle_drift(rng, spec.idle_drift_kwh, energy[i], active[i], available[i])
+
     if drop_window is not None:
         a, b = drop_window
         # Derating (power limited) on top of, or instead of, fewer sessions.
         energy[:, a:b] *= drop_factor
         labels[a:b] = 1
         spans.append(AnomalySpan("energy_drop", a, b, sev))
+    elif crowd_window is not None:
+        a, b = crowd_window
+        labels[a:b] = 2
+        spans.append(AnomalySpan("energy_surge", a, b, sev))
     elif anomaly == "energy_surge":
         a, b = _window(rng, 120, 420, earliest=0)
         busy_prob = 0.5 + 0.5 * sev
@@ -223,8 +289,10 @@ def simulate_day(
         a, b = _window(rng, int(240 + 600 * sev), int(360 + 1080 * sev), earliest=0, latest_start=1000)
         energy[i, a:b] = 0.0
         active[i, a:b] = False
-        if rng.random() < 0.7:
-            available[i, a:b] = False  # reported Faulted/Unavailable
+        # Reported Faulted/Unavailable, or silent. A silent outage of a station's only connector
+        # looks exactly like a drop in demand, so it is simulated as reported there.
+        if n == 1 or rng.random() < 0.7:
+            available[i, a:b] = False
         labels[a:b] = 3
         spans.append(AnomalySpan("connector_outage", a, b, sev, connector_index=i))
     elif anomaly == "idle_consumption":
@@ -243,7 +311,7 @@ def simulate_day(
 
     meter: np.ndarray | None = None
     if spec.has_station_meter:
-        meter = energy.sum(axis=0) * (1.0 + spec.meter_loss) + spec.standby_kw / 60.0
+        meter = energy.sum(axis=0) * (1.0 + spec.meter_loss) + _auxiliary_kw(spec, rng) / 60.0
         meter = meter * rng.normal(1.0, 0.005, MINUTES)
         if mismatch_window is not None:
             a, b = mismatch_window
@@ -255,6 +323,7 @@ def simulate_day(
                 meter[a:b] *= (1.0 - off) if mode < 0.6 else (1.0 + off)
             labels[a:b] = 5
             spans.append(AnomalySpan("meter_mismatch", a, b, sev))
+        meter = _at_cadence(meter, spec.meter_interval_min, int(rng.integers(0, spec.meter_interval_min)))
 
     day = StationDay(
         day_start=EPOCH_MONDAY + day_index * DAY_S,
