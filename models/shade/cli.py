@@ -64,17 +64,26 @@ def _evaluate(args: argparse.Namespace) -> int:
     from models.shade.baseline import rule_result
     from models.shade.dataset import iter_samples
     from models.shade.evaluate import day_metrics, format_report, markdown_report
+    from models.shade.interpret import interpret
     from models.shade.runtime import TorchShade
+    from models.shade.schema import MINUTES, N_CLASSES, OUTPUT_DAY_SCORE, OUTPUT_MINUTE_PROBS
     from models.shade.train import score_samples
 
     runtime = TorchShade.load(Path(args.weights_dir))
     samples = list(iter_samples(args.stations, args.seed))
     metrics = day_metrics(samples, score_samples(runtime, samples, runtime.threshold))
+    # The rules alone: the network reports every day normal, so only findings the rules raise count.
+    quiet = np.zeros((N_CLASSES, MINUTES), dtype=np.float32)
+    quiet[0] = 1.0
+    silent = {OUTPUT_MINUTE_PROBS: quiet, OUTPUT_DAY_SCORE: np.zeros(1, dtype=np.float32)}
+    alone = day_metrics(samples, [interpret(s.prepared, silent, runtime.threshold) for s in samples])
     rules = day_metrics(samples, [rule_result(s.prepared) for s in samples])
     if args.json:
-        print(json.dumps({**metrics, "baseline_rules": rules}))
+        print(json.dumps({**metrics, "rules_alone": alone, "baseline_rules": rules}))
     else:
         print(format_report(metrics))
+        print("rules alone (network proposals off):")
+        print(format_report(alone))
         print("baseline (threshold rules):")
         print(format_report(rules))
     if args.write:
@@ -88,7 +97,9 @@ def _evaluate(args: argparse.Namespace) -> int:
         Path(args.write).write_text(
             "# SHADE evaluation\n\n"
             + intro
-            + markdown_report(metrics, "SHADE")
+            + markdown_report(metrics, "SHADE (rules, with network proposals)")
+            + "\n"
+            + markdown_report(alone, "Rules alone (network proposals off)")
             + "\n"
             + markdown_report(rules, "Baseline: hand-written threshold rules")
         )

@@ -20,6 +20,7 @@ def test_simulate_prints_labelled_days(capsys: pytest.CaptureFixture[str]) -> No
 def test_evaluate_reports_per_type(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", "--stations", "3", "--json"]) == 0
     metrics = json.loads(capsys.readouterr().out)
+    assert set(metrics["rules_alone"]["per_type"]) == set(metrics["per_type"])
     assert set(metrics["per_type"]) == {
         "energy_drop",
         "energy_surge",

@@ -1,14 +1,18 @@
-"""SHADE post-processing: markers, anomaly type, kWh figures, detection detail keys."""
+"""SHADE post-processing: findings decide and type, the network's score and proposals, detail keys."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 
 from evwatch.domain.categories import STATION_ANOMALY_TYPES
-from models.shade.features import prepare, profile_of
+from models.shade.features import PreparedDay, prepare, profile_of
 from models.shade.interpret import interpret
-from models.shade.schema import MINUTES, N_CLASSES, OUTPUT_DAY_SCORE, OUTPUT_MINUTE_PROBS, History
+from models.shade.schema import MINUTES, N_CLASSES, OUTPUT_DAY_SCORE, OUTPUT_MINUTE_PROBS, History, StationDay
 from models.shade.simulator import random_station, simulate_day
+
+SPEC = random_station(np.random.default_rng(4), n_connectors=3)
 
 
 def _outputs(day_score: float, anomaly: str | None = None, start: int = 0, end: int = 0) -> dict[str, np.ndarray]:
@@ -21,10 +25,20 @@ def _outputs(day_score: float, anomaly: str | None = None, start: int = 0, end: 
     return {OUTPUT_MINUTE_PROBS: probs, OUTPUT_DAY_SCORE: np.array([day_score], dtype=np.float32)}
 
 
-def _prepared(history_days: int = 14):
-    spec = random_station(np.random.default_rng(4), n_connectors=3)
-    history = History(tuple(profile_of(simulate_day(spec, d, 1).day) for d in range(14 - history_days, 14)))
-    return prepare(simulate_day(spec, 14, 1).day, history)
+def _day() -> StationDay:
+    return simulate_day(SPEC, 14, 1).day
+
+
+def _prepared(day: StationDay | None = None, history_days: int = 14) -> PreparedDay:
+    history = History(tuple(profile_of(simulate_day(SPEC, d, 1).day) for d in range(14 - history_days, 14)))
+    return prepare(_day() if day is None else day, history)
+
+
+def _shortfall(factor: float, start: int = 600, end: int = 900) -> StationDay:
+    day = _day()
+    energy = day.energy_kwh.copy()
+    energy[:, start:end] *= factor
+    return replace(day, energy_kwh=energy, station_meter_kwh=None)
 
 
 def test_healthy_result_has_no_type_and_no_markers() -> None:
@@ -32,49 +46,53 @@ def test_healthy_result_has_no_type_and_no_markers() -> None:
     assert not result.is_anomaly and result.markers == ()
     assert "anomaly_type" not in result.detection_details
     assert result.detection_details["affected_period"] == "2026-01-19"
-    assert result.day_score == 0.1
+    assert result.day_score == 0.1 and result.detection_details["network_flagged"] is False
 
 
-def test_anomaly_run_becomes_a_marker_with_type_and_energy() -> None:
-    prepared = _prepared()
+def test_the_network_alone_raises_nothing_the_data_does_not_show() -> None:
+    result = interpret(_prepared(), _outputs(0.9, "energy_drop", 600, 900), threshold=0.5)
+    assert not result.is_anomaly and result.markers == ()
+    d = result.detection_details
+    assert d["network_flagged"] is True and d["network_score"] == 0.9 and "anomaly_type" not in d
+
+
+def test_a_network_drop_the_stations_days_confirm_is_a_drop() -> None:
+    prepared = _prepared(_shortfall(0.2))
     result = interpret(prepared, _outputs(0.9, "energy_drop", 600, 900), threshold=0.5)
     assert result.is_anomaly
-    assert [(m.start_minute, m.end_minute) for m in result.markers] == [(600, 900)]
-    assert result.markers[0].score == 0.9
     d = result.detection_details
-    assert d["anomaly_type"] == "energy_drop"
+    assert d["anomaly_type"] == "energy_drop" and d["evidence"]["proposed_by"] == "network"
+    assert [(m.start_minute, m.end_minute) for m in result.markers] == [(600, 900)]
     assert d["actual_energy_kwh"] == round(float(prepared.actual_total_kwh[600:900].sum()), 3)
     assert d["affected_start"] == "2026-01-19T10:00:00Z" and d["affected_end"] == "2026-01-19T15:00:00Z"
-    assert set(d) >= {"anomaly_type", "expected_energy_kwh", "actual_energy_kwh", "affected_period"}
+    assert set(d) >= {"anomaly_type", "expected_energy_kwh", "actual_energy_kwh", "affected_period", "findings"}
+    assert result.day_score >= 0.5
 
 
-def test_short_flicker_is_not_a_marker_and_gaps_merge() -> None:
-    out = _outputs(0.9, "energy_surge", 100, 105)
-    out[OUTPUT_MINUTE_PROBS][0, 300:400] = 0.0
-    out[OUTPUT_MINUTE_PROBS][2, 300:400] = 1.0
-    out[OUTPUT_MINUTE_PROBS][0, 410:500] = 0.0
-    out[OUTPUT_MINUTE_PROBS][2, 410:500] = 1.0
-    result = interpret(_prepared(), out)
-    assert [(m.start_minute, m.end_minute) for m in result.markers] == [(300, 500)]
+def test_a_network_outage_without_a_report_or_a_departing_connector_is_a_drop() -> None:
+    result = interpret(_prepared(_shortfall(0.2)), _outputs(0.9, "connector_outage", 600, 900), threshold=0.5)
+    assert result.is_anomaly and result.detection_details["anomaly_type"] == "energy_drop"
+    assert "connector_id" not in result.detection_details
 
 
-def test_anomalous_day_without_a_run_gets_one_marker() -> None:
-    out = _outputs(0.95)
-    out[OUTPUT_MINUTE_PROBS][0, 700] = 0.6
-    out[OUTPUT_MINUTE_PROBS][1, 700] = 0.4
-    result = interpret(_prepared(), out)
-    assert result.is_anomaly and len(result.markers) == 1
-    assert result.markers[0].start_minute <= 700 < result.markers[0].end_minute
-
-
-def test_outage_names_a_connector() -> None:
-    result = interpret(_prepared(), _outputs(0.9, "connector_outage", 200, 800))
-    assert result.detection_details["connector_id"] in {"1", "2", "3"}
+def test_a_reported_outage_names_its_connector_whatever_the_network_says() -> None:
+    day = _day()
+    available = day.available.copy()
+    available[1, 200:800] = False
+    result = interpret(_prepared(replace(day, available=available)), _outputs(0.1))
+    d = result.detection_details
+    assert result.is_anomaly and d["anomaly_type"] == "connector_outage" and d["connector_id"] == "2"
+    assert d["evidence"]["reason"] == "reported unavailable"
+    assert [(m.start_minute, m.end_minute) for m in result.markers] == [(200, 800)]
 
 
 def test_profile_findings_wait_for_enough_station_history() -> None:
-    young = interpret(_prepared(history_days=1), _outputs(0.9, "energy_drop", 600, 900), threshold=0.5)
+    young = interpret(_prepared(_shortfall(0.2), history_days=1), _outputs(0.9, "energy_drop", 600, 900), threshold=0.5)
     assert not young.is_anomaly and young.markers == ()
-    assert "history" in young.detection_details["suppressed"]
-    outage = interpret(_prepared(history_days=1), _outputs(0.9, "connector_outage", 600, 900), threshold=0.5)
+    assert "energy_drop" in young.detection_details["suppressed"]
+    # The history rule is about drops and surges only: an outage on the same young station stands.
+    day = _shortfall(0.2)
+    available = day.available.copy()
+    available[0, 300:700] = False
+    outage = interpret(_prepared(replace(day, available=available), history_days=1), _outputs(0.9))
     assert outage.is_anomaly and outage.detection_details["anomaly_type"] == "connector_outage"

@@ -64,9 +64,9 @@ def test_clear_anomalies_are_found_and_typed(shade: TorchShade, anomaly: str) ->
     history = History(tuple(profile_of(simulate_day(spec, d, 3).day) for d in range(14)))
     healthy = shade.score([prepare(simulate_day(spec, 15, 3).day, history)])[0]
     sick = shade.score([prepare(simulate_day(spec, 15, 3, anomaly=anomaly, severity=1.0).day, history)])[0]
-    assert sick.day_score > healthy.day_score
+    assert not healthy.is_anomaly and "anomaly_type" not in healthy.detection_details
     assert sick.is_anomaly and sick.detection_details["anomaly_type"] == anomaly
-    assert sick.markers
+    assert sick.markers and sick.day_score >= 0.5
 
 
 def test_export_writes_a_triton_model(tmp_path: Path, shade: TorchShade) -> None:

@@ -171,27 +171,55 @@ def test_partial_scores_only_with_new_data() -> None:
     assert next_tick(state, now, CFG) == datetime.fromtimestamp(now + 30, UTC)
 
 
+def _fake_infer(inputs):  # type: ignore[no-untyped-def]
+    b = len(inputs["STATION"])
+    probs = np.zeros((b, N_CLASSES, 1440), dtype=np.float32)
+    probs[:, 0] = 1.0
+    probs[:, 0, 600:700] = 0.0
+    probs[:, 1 + STATION_ANOMALY_TYPES.index("connector_outage"), 600:700] = 1.0
+    return {OUTPUT_MINUTE_PROBS: probs, OUTPUT_DAY_SCORE: np.full((b, 1), 0.9, dtype=np.float32)}
+
+
+def _status_item(connector: str, state: str, at: datetime) -> StationInput | DeadLetter:
+    raw = (
+        f'{{"tenantId":"t","chargingStationId":"ST","connectorId":{connector},"status":"{state}",'
+        f'"timestamp":"{at.isoformat().replace("+00:00", "Z")}"}}'
+    ).encode()
+    return status(raw)
+
+
 def test_score_days_builds_rows() -> None:
     state = StationProcessorState()
-    on_input(state, readings(0, [600, 700], 0.0, 5.0, "s1"), T0.timestamp(), CFG)
+    # Connector 1 reports Faulted 08:00-11:00: a new station's outage needs no history.
+    for item in (
+        _status_item("1", "Faulted", T0 + timedelta(hours=8)),
+        _status_item("1", "Available", T0 + timedelta(hours=11)),
+    ):
+        assert isinstance(item, StatusInput)
+        on_input(state, item, T0.timestamp(), CFG)
+    on_input(state, readings(0, [700, 800], 0.0, 5.0, "s1"), T0.timestamp(), CFG)
     out = on_input(state, readings(1, [60, 70], 5.0, 1.0, "s2"), T0.timestamp(), CFG)
     request = [o for o in out if isinstance(o, ScoreDay)][0]
 
-    def fake_infer(inputs):  # type: ignore[no-untyped-def]
-        b = len(inputs["STATION"])
-        probs = np.zeros((b, N_CLASSES, 1440), dtype=np.float32)
-        probs[:, 0] = 1.0
-        probs[:, 0, 600:700] = 0.0
-        # A new station has no history, so only a type that needs none (an outage) can be raised.
-        probs[:, 1 + STATION_ANOMALY_TYPES.index("connector_outage"), 600:700] = 1.0
-        return {OUTPUT_MINUTE_PROBS: probs, OUTPUT_DAY_SCORE: np.full((b, 1), 0.9, dtype=np.float32)}
-
-    [row] = score_days([ScoreRequest("t", "ST", request)], fake_infer, 0.5, T0)
+    [row] = score_days([ScoreRequest("t", "ST", request)], _fake_infer, 0.5, T0)
     assert row.inference_id == station_inference_id("t", "ST", int(T0.timestamp()))
     assert row.is_anomaly and row.anomaly_type == "connector_outage" and not row.is_partial
-    assert row.marker_start_minutes == (600,) and row.anomaly_at == T0 + timedelta(minutes=600)
+    assert row.detection_details["connector_id"] == "1"
+    assert row.marker_start_minutes == (480,) and row.anomaly_at == T0 + timedelta(minutes=480)
     assert row.local_date.isoformat() == "2026-03-02" and row.detection_details["affected_period"] == "2026-03-02"
     assert row.actual_energy_kwh == row.detection_details["actual_energy_kwh"]
+
+
+def test_the_network_alone_does_not_type_an_outage() -> None:
+    # The same day without a status report: the network's outage run is no finding (a new station
+    # has no history to judge a drop against, and no second connector to depart from).
+    state = StationProcessorState()
+    on_input(state, readings(0, [700, 800], 0.0, 5.0, "s1"), T0.timestamp(), CFG)
+    out = on_input(state, readings(1, [60, 70], 5.0, 1.0, "s2"), T0.timestamp(), CFG)
+    request = [o for o in out if isinstance(o, ScoreDay)][0]
+    [row] = score_days([ScoreRequest("t", "ST", request)], _fake_infer, 0.5, T0)
+    assert not row.is_anomaly and row.anomaly_type is None and row.marker_start_minutes == ()
+    assert row.detection_details["network_flagged"] is True
 
 
 def test_a_closable_day_settles_before_it_closes() -> None:

@@ -70,4 +70,6 @@ def test_status_and_meter_values_end_as_station_rows_and_a_scored_day() -> None:
     # The clock says it is still day 0, so day 1's data closed day 0 and nothing else.
     assert [r.day_start for r in final] == [T0]
     assert final[0].actual_energy_kwh > 10.0  # session a, plus idle energy until session b
-    assert events == []  # the fake SHADE finds every day normal
+    # Connector 1 reported Faulted from 05:00 on: an outage by rule, whatever the (fake) network says.
+    assert final[0].is_anomaly and final[0].anomaly_type == "connector_outage"
+    assert events and all(b"connector_outage" in (e.value or b"") for e in events)
