@@ -26,6 +26,8 @@ from models.shade.schema import (
 HISTORY_WINDOW_DAYS = 28
 MAX_REFERENCE_DAYS = 8
 FULL_HISTORY_DAYS = 14
+# Below this a session minute is not charging (register drift, a full car waiting).
+CHARGING_MIN_KW = 0.1
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,11 @@ def local_weekday(day_start: int, tz: str) -> int:
     return datetime.fromtimestamp(day_start, ZoneInfo(tz)).weekday()
 
 
+def charging_minutes(energy_kwh: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Session minutes that drew energy: a car that is full (SuspendedEV) is active but not charging."""
+    return active.astype(bool) & (energy_kwh * 60.0 >= CHARGING_MIN_KW)
+
+
 def profile_of(day: StationDay) -> DayProfile:
     """Compress a finished day into the 15-minute profile kept as history."""
     bins = day.energy_kwh.reshape(len(day.connector_ids), PROFILE_BINS, MINUTES_PER_BIN).sum(axis=2)
@@ -63,6 +70,7 @@ def profile_of(day: StationDay) -> DayProfile:
         energy_kwh=bins.astype(np.float32),
         meter_kwh=meter,
         sessions=starts.astype(np.float32),
+        charging_minutes=charging_minutes(day.energy_kwh, active).sum(axis=1).astype(np.float32),
     )
 
 

@@ -18,6 +18,7 @@ import numpy as np
 from models.shade.features import (
     PreparedDay,
     aligned,
+    charging_minutes,
     moving_average,
     recent_days,
     same_kind_days,
@@ -32,7 +33,7 @@ OUTAGE_MIN_MINUTES = 60
 # days of the same kind, by this margin, while the other connectors delivered, is out.
 SILENT_MIN_MINUTES = 240
 SILENT_MARGIN_MINUTES = 120
-OTHERS_MIN_SHARE = 0.5
+OTHERS_MIN_SHARE = 0.7
 # Less than this in a 15-minute bin is no session: register drift between sessions is a few Wh.
 QUIET_BIN_KWH = 0.05
 
@@ -43,8 +44,9 @@ MIN_SESSIONS_MEASURED = 3
 SESSION_KWH_AC, SESSION_KWH_DC, DC_MIN_KW = 12.0, 30.0, 50.0
 SILENT_MIN_EXPECTED_SESSIONS = 6.0
 
-# idle_consumption: energy outside sessions at this rate or more, for this long. Healthy register
-# movement between sessions (spread over the gap by the pipeline) stays well below it.
+# idle_consumption: energy outside sessions at this rate (kWh per hour, i.e. kW) or more, during at
+# least this many minutes within the stretch. Healthy register movement between sessions, spread
+# over the gap by the pipeline, stays well below it.
 IDLE_KWH_PER_HOUR = 0.2
 IDLE_MIN_MINUTES = 30
 
@@ -53,9 +55,13 @@ METER_BLOCK_BINS = 12  # offsets per 3-hour block of the day (lighting, heating 
 METER_CHUNK_MINUTES = 60
 METER_REL_TOL = 0.08
 METER_SPREADS = 3.0  # plus this many of the station's own usual deviations in that block (kWh)
-METER_REL_TOL_NO_HISTORY = 0.25  # without a meter history, only gross deviations
+# Without a meter history the station's auxiliary load is unknown, so only a meter reading less
+# than the connectors delivered through it (by this much) is certain to be wrong.
+METER_UNDER_NO_HISTORY = 0.25
+# A fit outside this ratio says more about the past days (too few, too alike) than about the meter.
+METER_RATIO_RANGE = (0.9, 1.3)
 METER_MIN_MINUTES = 120
-MIN_METER_HISTORY_DAYS = 2
+MIN_METER_HISTORY_DAYS = 3
 # A partial day's newest minutes may still miss the meter's next reading.
 METER_LAG_MINUTES = 60
 NO_HISTORY_RATIO = 1.015
@@ -69,12 +75,18 @@ PROFILE_Z = 3.0
 SIGMA_FLOOR = 0.2
 COUNT_P = 1e-3
 # Confirming a stretch another detector proposes takes less: the proposal is evidence of its own.
-CONFIRM_Z = 1.5
+CONFIRM_Z = 2.0
 CONFIRM_DROP_REL = 0.75
 CONFIRM_SURGE_REL = 1.3
+CONFIRM_P = 0.02
+# ... or sessions that ran but drew at most this share of the station's usual power while charging.
+DERATED_POWER = 0.4
+MIN_CHARGING_MINUTES = 60
 COUNT_DISPERSION = 1.2  # E[S^2] / E[S]^2 of session energies: a compound Poisson's extra spread
 DROP_REL = 0.6
 SURGE_REL = 1.5
+# One more session than usual is never a surge, however quiet the window usually is.
+SURGE_MIN_EXTRA_SESSIONS = 2.0
 
 # Which finding names the day when several are raised: the more specific explanation first
 # (idle energy also raises the station's total; a reported outage also lowers it).
@@ -190,18 +202,21 @@ def silent_outages(prepared: PreparedDay) -> list[Finding]:
 
 
 def idle_findings(prepared: PreparedDay) -> list[Finding]:
-    """Connectors drawing energy outside sessions at a sustained rate."""
+    """Connectors drawing energy outside sessions at a sustained rate, for IDLE_MIN_MINUTES or more."""
     day = prepared.day
     obs = day.minutes_observed
     out = []
     for i, cid in enumerate(day.connector_ids):
-        hourly = moving_average(prepared.idle_kwh[i, :obs], 60) * 60.0
-        found = [(a, b) for a, b in runs(hourly >= IDLE_KWH_PER_HOUR) if b - a >= IDLE_MIN_MINUTES]
+        idle = prepared.idle_kwh[i, :obs]
+        hourly = moving_average(idle, 60) * 60.0
+        drawing = idle * 60.0 >= IDLE_KWH_PER_HOUR
+        found = [(a, b) for a, b in runs(hourly >= IDLE_KWH_PER_HOUR) if drawing[a:b].sum() >= IDLE_MIN_MINUTES]
         if not found:
             continue
-        a, b = max(found, key=lambda r: float(prepared.idle_kwh[i, r[0] : r[1]].sum()))
+        a, b = max(found, key=lambda r: float(idle[r[0] : r[1]].sum()))
         evidence: Evidence = {
-            "idle_kwh": round(float(prepared.idle_kwh[i, a:b].sum()), 3),
+            "idle_kwh": round(float(idle[a:b].sum()), 3),
+            "idle_minutes": int(drawing[a:b].sum()),
             "peak_idle_kw": round(float(hourly[a:b].max()), 3),
         }
         out.append(Finding("idle_consumption", a, b, float(hourly[a:b].max()) / IDLE_KWH_PER_HOUR, cid, evidence))
@@ -262,13 +277,9 @@ def meter_baseline(prepared: PreparedDay) -> MeterBaseline | None:
     )
 
 
-def _no_history_baseline(meter: np.ndarray, conn: np.ndarray) -> MeterBaseline:
-    """A new station: a typical loss ratio and the meter's excess over the quietest hours as offset."""
-    excess = meter - NO_HISTORY_RATIO * conn
-    hourly = moving_average(excess, 60)
-    quiet = moving_average(conn, 60) <= np.quantile(moving_average(conn, 60), 0.2)
-    offset = max(float(np.median(hourly[quiet])), 0.0) if quiet.any() else 0.0
-    return MeterBaseline(np.full(MINUTES, offset), NO_HISTORY_RATIO, METER_REL_TOL_NO_HISTORY, np.zeros(MINUTES), 0)
+def _no_history_baseline() -> MeterBaseline:
+    """A new station: the meter must at least see what the connectors delivered through it."""
+    return MeterBaseline(np.zeros(MINUTES), 1.0, METER_UNDER_NO_HISTORY, np.zeros(MINUTES), 0)
 
 
 def reading_chunks(meter: np.ndarray, min_minutes: int = METER_CHUNK_MINUTES) -> list[tuple[int, int]]:
@@ -306,11 +317,15 @@ def meter_findings(prepared: PreparedDay) -> list[Finding]:
         return []
     meter = np.asarray(day.station_meter_kwh[:obs], dtype=np.float64)
     conn = prepared.actual_total_kwh[:obs]
-    base = meter_baseline(prepared) or _no_history_baseline(meter, conn)
+    base = meter_baseline(prepared)
+    if base is None or not METER_RATIO_RANGE[0] <= base.ratio <= METER_RATIO_RANGE[1]:
+        base = _no_history_baseline()
     flagged: list[tuple[int, int, float]] = []
     for a, b in reading_chunks(meter):
         pred = float(base.offset_per_minute[a:b].sum()) + base.ratio * float(conn[a:b].sum())
         diff = float(meter[a:b].sum()) - pred
+        if base.history_days == 0 and diff > 0:
+            continue  # an unknown auxiliary load explains any excess
         if abs(diff) > base.tolerance * pred + METER_SPREADS * float(base.spread_kwh[a:b].max()):
             flagged.append((a, b, diff / max(pred, 1e-3)))
     # Consecutive flagged chunks that deviate the same way form one stretch.
@@ -405,6 +420,7 @@ class WindowStat:
     usual_max_kwh: float
     expected_sessions: float
     reference_days: int
+    extra_sessions: float = 0.0  # (today - mean of the past days) in typical sessions
 
     def evidence(self, p: float) -> Evidence:
         """The numbers a finding on this window is based on."""
@@ -449,8 +465,10 @@ def _window_stat(ref: _Reference, s: int, e: int) -> WindowStat:
     # Day-to-day: robust z of log energy against the past days (MAD, floored).
     sigma = max(1.4826 * float(np.median(np.abs(logs - median))), SIGMA_FLOOR)
     # Sessions arrive one by one: how likely is today's count of sessions (energy / typical
-    # session) given the usual one, in a Poisson model scaled for unequal session energies.
-    expected = float(np.exp(median)) / ref.per_session
+    # session) given the usual one, in a Poisson model scaled for unequal session energies. The
+    # rate is the mean of the past days (their median is zero for a window that sees a session
+    # every few days, which would make any one session look impossible).
+    expected = (float(usual.mean()) + eps) / ref.per_session
     lam, count = expected / COUNT_DISPERSION, (actual + eps) / ref.per_session / COUNT_DISPERSION
     return WindowStat(
         start_minute=s * MINUTES_PER_BIN,
@@ -466,6 +484,7 @@ def _window_stat(ref: _Reference, s: int, e: int) -> WindowStat:
         usual_max_kwh=float(usual.max()),
         expected_sessions=expected,
         reference_days=len(ref.past),
+        extra_sessions=(actual - float(usual.mean())) / ref.per_session,
     )
 
 
@@ -501,7 +520,13 @@ def is_drop(w: WindowStat) -> bool:
 
 def is_surge(w: WindowStat) -> bool:
     """Far above it, and above every recent same-kind day: a busy ordinary day is not a surge."""
-    return w.robust_z >= PROFILE_Z and w.p_high <= COUNT_P and w.ratio >= SURGE_REL and w.above_all
+    return (
+        w.robust_z >= PROFILE_Z
+        and w.p_high <= COUNT_P
+        and w.ratio >= SURGE_REL
+        and w.above_all
+        and w.extra_sessions >= SURGE_MIN_EXTRA_SESSIONS
+    )
 
 
 def _profile_strength(z: float, p: float) -> float:
@@ -530,6 +555,31 @@ def _overlaps(a: Finding, b: Finding) -> bool:
     return a.start_minute < b.end_minute and b.start_minute < a.end_minute
 
 
+def usual_power_kw(prepared: PreparedDay) -> float | None:
+    """The station's usual power while charging (kWh per charging minute x 60), from its recent days."""
+    past = [p for p in recent_days(prepared.day, prepared.history) if p.charging_minutes is not None]
+    minutes = sum(float(np.asarray(p.charging_minutes).sum()) for p in past if p.charging_minutes is not None)
+    if minutes < MIN_CHARGING_MINUTES * MIN_PROFILE_HISTORY_DAYS:
+        return None
+    return sum(p.total_kwh for p in past) / minutes * 60.0
+
+
+def derated(prepared: PreparedDay, start_minute: int, end_minute: int) -> float | None:
+    """Today's power while charging in the stretch relative to the station's usual, when measurable.
+
+    A derated station (load management stuck low, a failing power module) still has its sessions,
+    they just deliver little: the session count cannot show that, the power while active can.
+    """
+    usual = usual_power_kw(prepared)
+    day = prepared.day
+    end = min(end_minute, day.minutes_observed)
+    charging = charging_minutes(day.energy_kwh[:, start_minute:end], day.session_active[:, start_minute:end])
+    minutes = float(charging.sum())
+    if usual is None or usual <= 0 or minutes < MIN_CHARGING_MINUTES:
+        return None
+    return float(day.energy_kwh[:, start_minute:end][charging].sum()) / minutes * 60.0 / usual
+
+
 def confirm_stretch(prepared: PreparedDay, start_minute: int, end_minute: int, shortfall: bool) -> Finding | None:
     """A drop or surge another detector (the network) proposes for a stretch, if the station's own
     days agree: further from them than CONFIRM_Z robust deviations, the right way, by enough (and a
@@ -537,13 +587,23 @@ def confirm_stretch(prepared: PreparedDay, start_minute: int, end_minute: int, s
     w = stretch_stat(prepared, start_minute, end_minute)
     if w is None:
         return None
-    if shortfall and w.robust_z <= -CONFIRM_Z and w.ratio <= CONFIRM_DROP_REL:
+    power = derated(prepared, start_minute, end_minute) if shortfall else None
+    slow = power is not None and power <= DERATED_POWER
+    if shortfall and w.robust_z <= -CONFIRM_Z and w.ratio <= CONFIRM_DROP_REL and (w.p_low <= CONFIRM_P or slow):
         kind, p = "energy_drop", w.p_low
-    elif not shortfall and w.robust_z >= CONFIRM_Z and w.ratio >= CONFIRM_SURGE_REL and w.above_all:
+    elif (
+        not shortfall
+        and w.robust_z >= CONFIRM_Z
+        and w.ratio >= CONFIRM_SURGE_REL
+        and w.above_all
+        and w.p_high <= CONFIRM_P
+    ):
         kind, p = "energy_surge", w.p_high
     else:
         return None
     evidence: Evidence = {**w.evidence(p), "proposed_by": "network"}
+    if power is not None:
+        evidence["power_while_charging_to_usual"] = round(power, 3)
     return Finding(kind, w.start_minute, w.end_minute, abs(w.robust_z) / CONFIRM_Z, None, evidence)
 
 

@@ -89,8 +89,10 @@ class DayProfile:
     # The station meter in the same bins, so its usual excess over the connectors (auxiliary load,
     # conversion loss) is known. A class default, so profiles pickled before it existed still load.
     meter_kwh: np.ndarray | None = None  # [PROFILE_BINS]
-    # Sessions begun per connector: the station's usual energy per session.
+    # Sessions begun and minutes charging (session active, drawing energy) per connector: the
+    # station's usual energy per session and its usual power while charging.
     sessions: np.ndarray | None = None  # [C]
+    charging_minutes: np.ndarray | None = None  # [C]
 
     @property
     def total_kwh(self) -> float:

@@ -10,9 +10,18 @@ from evwatch.domain.categories import STATION_ANOMALY_TYPES
 from models.shade.features import PreparedDay, prepare, profile_of
 from models.shade.interpret import interpret
 from models.shade.schema import MINUTES, N_CLASSES, OUTPUT_DAY_SCORE, OUTPUT_MINUTE_PROBS, History, StationDay
-from models.shade.simulator import random_station, simulate_day
+from models.shade.simulator import StationSpec, simulate_day
 
-SPEC = random_station(np.random.default_rng(4), n_connectors=3)
+# A busy station: a few hours without energy there is more than chance explains.
+SPEC = StationSpec(
+    connector_ids=("1", "2", "3"),
+    max_power_kw=(150.0, 150.0, 50.0),
+    dc=(True, True, True),
+    sessions_per_day=(20.0, 18.0, 12.0),
+    has_station_meter=False,
+    standby_kw=0.3,
+    meter_loss=0.0,
+)
 
 
 def _outputs(day_score: float, anomaly: str | None = None, start: int = 0, end: int = 0) -> dict[str, np.ndarray]:
@@ -62,6 +71,8 @@ def test_a_network_drop_the_stations_days_confirm_is_a_drop() -> None:
     assert result.is_anomaly
     d = result.detection_details
     assert d["anomaly_type"] == "energy_drop" and d["evidence"]["proposed_by"] == "network"
+    # Its sessions ran but drew a fifth of the station's usual power while charging: derated.
+    assert 0.15 < d["evidence"]["power_while_charging_to_usual"] < 0.25
     assert [(m.start_minute, m.end_minute) for m in result.markers] == [(600, 900)]
     assert d["actual_energy_kwh"] == round(float(prepared.actual_total_kwh[600:900].sum()), 3)
     assert d["affected_start"] == "2026-01-19T10:00:00Z" and d["affected_end"] == "2026-01-19T15:00:00Z"

@@ -23,7 +23,9 @@ def shade() -> TorchShade:
     return TorchShade.load()
 
 
-def _station(seed: int = 21):
+def _station(seed: int = 24):
+    # A DC station: held at full power, its connectors draw far more than on any usual day (on a
+    # small AC station a full-power afternoon can stay within what chance explains, see EVALUATION.md).
     rng = np.random.default_rng(seed)
     spec = random_station(rng, n_connectors=4)
     while not spec.has_station_meter:
