@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -62,6 +62,14 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
+def _reported(sim: SimulatedDay) -> SimulatedDay:
+    available = sim.day.available.copy()
+    for span in sim.anomalies:
+        if span.anomaly_type == "connector_outage" and span.connector_index is not None:
+            available[span.connector_index, span.start_minute : span.end_minute] = False
+    return replace(sim, day=replace(sim.day, available=available))
+
+
 def build_scenario(
     tenant_id: str,
     station_id: str,
@@ -71,13 +79,20 @@ def build_scenario(
     anomalies: dict[int, str],
     seed: int,
     tariff_per_kwh: float = 0.4,
+    report_outages: bool = False,
 ) -> StationScenario:
-    """Simulate `n_days` from `first_day` (UTC) with anomalies at the given day offsets (severity 1)."""
+    """Simulate `n_days` from `first_day` (UTC) with anomalies at the given day offsets (severity 1).
+
+    With `report_outages`, every injected connector outage is reported Faulted (the simulator
+    leaves some silent, and a silent outage on a quiet day can be within chance for SHADE).
+    """
     start = day_index(first_day)
     days = [
         simulate_day(spec, start + k, seed, anomaly=anomalies.get(k), severity=1.0 if k in anomalies else None)
         for k in range(n_days)
     ]
+    if report_outages:
+        days = [_reported(d) for d in days]
     sc = StationScenario(tenant_id, station_id, spec, days, tariff_per_kwh)
     sc.metadata = {
         "type": "StationMetadata",
