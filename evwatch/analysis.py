@@ -30,7 +30,7 @@ from models.csar2.postprocess import interpret
 from models.csar2.preprocess import prepare
 from models.csar2.schema import Csar2Result, Reading
 
-# An anomaly this sure opens an incident even when it is not about billing.
+# A finding this sure opens an incident even when it is not about billing.
 INCIDENT_SCORE = 0.9
 # A category seen on the same connector within this window makes a finding recurring.
 RECURRENCE_WINDOW = timedelta(days=7)
@@ -49,7 +49,9 @@ class SessionSnapshot:
 
 def model_readings(readings: Sequence[StoredReading]) -> list[Reading]:
     """Stored readings as the model's plain `Reading`s (epoch seconds)."""
-    return [Reading(r.timestamp.timestamp(), r.measurand, r.value, r.phase, r.reconstructed) for r in readings]
+    return [
+        Reading(r.timestamp.timestamp(), r.measurand, r.value, r.phase, r.reconstructed, r.location) for r in readings
+    ]
 
 
 def inference_id(snapshot: SessionSnapshot, model_version: str) -> str:
@@ -83,9 +85,8 @@ def to_record(snapshot: SessionSnapshot, result: Csar2Result, analyzed_at: datet
         )
         for f in result.findings
     )
-    incident = result.is_anomaly and (
-        any(a.category in BILLING_CATEGORIES for a in anomalies) or result.anomaly_score >= INCIDENT_SCORE
-    )
+    # only findings open incidents: unfamiliar telemetry alone is recorded, not escalated
+    incident = any(a.category in BILLING_CATEGORIES or a.score >= INCIDENT_SCORE for a in anomalies)
     return AnalysisRecord(
         tenant_id=session.tenant_id,
         session_id=session.session_id,
@@ -102,6 +103,7 @@ def to_record(snapshot: SessionSnapshot, result: Csar2Result, analyzed_at: datet
         reading_count=len(snapshot.readings),
         unit_seconds=float(result.unit_seconds),
         model_version=result.model_version,
+        unfamiliar_score=_score(result.unfamiliar_score),
         anomalies=anomalies,
         reconstructed_soc=tuple((_ts(ts), float(v)) for ts, v in result.reconstructed_soc),
         base_revision=snapshot.base_revision,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 def _simulate(args: argparse.Namespace) -> int:
     from models.simulator import simulate_session
-    from models.simulator.raw import rfc3339
+    from models.simulator.wire import rfc3339
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -48,7 +48,6 @@ def _train(args: argparse.Namespace) -> int:
         n_val=args.n_val,
         ae_epochs=args.ae_epochs,
         clf_epochs=args.clf_epochs,
-        max_minutes=args.max_minutes,
         threads=args.threads,
         version=args.version,
         architecture={"c": args.clf_channels, "blocks": args.clf_blocks},
@@ -60,10 +59,11 @@ def _train(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     from models.evaluation.run import evaluate
+    from models.evaluation.sets import FROZEN, HOLDOUT
 
-    report = evaluate(
-        seed=args.seed, n=args.n, weights=Path(args.weights) if args.weights else None, out=Path(args.out)
-    )
+    spec = {"frozen": FROZEN, "holdout": HOLDOUT}[args.set]
+    out = Path(args.out) if args.out else (Path(__file__).parent / "EVALUATION.md" if spec == FROZEN else None)
+    report = evaluate(spec, n=args.n, weights=Path(args.weights) if args.weights else None, out=out)
     print(report)
     return 0
 
@@ -89,24 +89,29 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--category", default=None)
     s.add_argument("--out", default="var/simulated/sessions.jsonl")
     s.set_defaults(fn=_simulate)
-    t = sub.add_parser("train", help="train CSAR-2 (seeded, reproducible)")
+    t = sub.add_parser("train", help="train CSAR-2 (seeded, fixed epochs, reproducible)")
     t.add_argument("--seed", type=int, default=1)
     t.add_argument("--n-train", type=int, default=3000)
     t.add_argument("--n-val", type=int, default=600)
     t.add_argument("--ae-epochs", type=int, default=4)
     t.add_argument("--clf-epochs", type=int, default=8)
-    t.add_argument("--max-minutes", type=float, default=18.0)
     t.add_argument("--threads", type=int, default=2)
     t.add_argument("--clf-channels", type=int, default=128)
     t.add_argument("--clf-blocks", type=int, default=4)
     t.add_argument("--version", default="csar2-1")
     t.add_argument("--out", default=None, help="weights path (default: the committed models/csar2/weights/csar2.pt)")
     t.set_defaults(fn=_train)
-    e = sub.add_parser("evaluate", help="held-out evaluation vs baselines; writes models/EVALUATION.md")
-    e.add_argument("--seed", type=int, default=9)
-    e.add_argument("--n", type=int, default=1500)
+    e = sub.add_parser(
+        "evaluate", help="frozen test set vs baselines, wire habits, real sessions; writes models/EVALUATION.md"
+    )
+    e.add_argument(
+        "--set", choices=("frozen", "holdout"), default="frozen", help="holdout: the development set for choices"
+    )
+    e.add_argument("--n", type=int, default=None, help="fewer sessions (no longer the frozen set)")
     e.add_argument("--weights", default=None)
-    e.add_argument("--out", default=str(Path(__file__).parent / "EVALUATION.md"))
+    e.add_argument(
+        "--out", default=None, help="report path (default: models/EVALUATION.md for the frozen set, else stdout only)"
+    )
     e.set_defaults(fn=_evaluate)
     x = sub.add_parser("export", help="write the Triton model repository")
     x.add_argument("--dest", default="var/triton-repository")

@@ -13,9 +13,13 @@ POWER = "Power.Active.Import"
 SOC = "SoC"
 CURRENT = "Current.Import"
 VOLTAGE = "Voltage"
+# Energy since the previous sample, sent by some stations instead of the register.
+INTERVAL_ENERGY = "Energy.Active.Import.Interval"
 
 # Where a reading was taken, and on which phase (OCPP 1.6 and 2.0.1 values).
 Location = Literal["Body", "Cable", "EV", "Inlet", "Outlet"]
+# OCPP's default location: the connector, where the car's energy is measured.
+OUTLET = "Outlet"
 Phase = Literal["L1", "L2", "L3", "N", "L1-N", "L2-N", "L3-N", "L1-L2", "L2-L3", "L3-L1"]
 
 # connectorId 0 addresses the charging station as a whole: its own meter, station-wide status.

@@ -72,6 +72,8 @@ class AnalysisRecord:
     anomalies: tuple[AnomalyRecord, ...] = ()
     reconstructed_soc: tuple[tuple[datetime, float], ...] = field(default=())
     base_revision: int = 0
+    # how unlike familiar telemetry the session looks (CSAR-2 layer 1); recorded, never an alarm
+    unfamiliar_score: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from evwatch.domain.ocpp import CURRENT, ENERGY, POWER, SOC, VOLTAGE
+from evwatch.domain.ocpp import CURRENT, ENERGY, INTERVAL_ENERGY, POWER, SOC, VOLTAGE
 
 # OCPP: a reading that names no measurand is the energy register.
 DEFAULT_MEASURAND = ENERGY
@@ -44,7 +44,7 @@ _RPM = UnitFamily(None, {"RPM": 1.0}, None, (0.0, 1e6))
 MEASURANDS: dict[str, UnitFamily] = {
     ENERGY: _ENERGY,
     "Energy.Active.Export.Register": _ENERGY,
-    "Energy.Active.Import.Interval": _ENERGY,
+    INTERVAL_ENERGY: _ENERGY,
     "Energy.Active.Export.Interval": _ENERGY,
     "Energy.Active.Net": _ENERGY,
     "Energy.Apparent.Import": _APPARENT_ENERGY,

@@ -73,6 +73,7 @@ _ANALYSIS_COLUMNS = [
     ("reading_count", "UInt32"),
     ("unit_seconds", "Float64"),
     ("model_version", "String"),
+    ("unfamiliar_score", "Float64"),
     ("reconstructed_soc_ts", "Array(DateTime64(3, 'UTC'))"),
     ("reconstructed_soc", "Array(Float64)"),
     ("anomalies.category", "Array(String)"),
@@ -228,6 +229,7 @@ def _analysis_row(r: AnalysisRecord) -> list[Any]:
         r.reading_count,
         r.unit_seconds,
         r.model_version,
+        r.unfamiliar_score,
         [ts for ts, _ in r.reconstructed_soc],
         [v for _, v in r.reconstructed_soc],
         [x.category for x in a],
@@ -242,7 +244,7 @@ def _analysis_row(r: AnalysisRecord) -> list[Any]:
 
 def _analysis_from_row(tenant_id: str, session_id: str, row: Sequence[Any]) -> AnalysisRecord:
     (iid, base, station, connector, analyzed_at, score, is_anom, conf, incident, recurring, soc_rec) = row[:11]
-    (count, unit_s, version, soc_ts, soc_vals, cat, su, eu, sts, ets, sc, cf) = row[11:]
+    (count, unit_s, version, unfamiliar, soc_ts, soc_vals, cat, su, eu, sts, ets, sc, cf) = row[11:]
     anomalies = tuple(
         AnomalyRecord(cat[i], su[i], eu[i], sts[i], ets[i], sc[i], cf[i])
         for i in sorted(range(len(cat)), key=lambda i: (su[i], cat[i]))
@@ -263,6 +265,7 @@ def _analysis_from_row(tenant_id: str, session_id: str, row: Sequence[Any]) -> A
         reading_count=count,
         unit_seconds=unit_s,
         model_version=version,
+        unfamiliar_score=float(unfamiliar),
         anomalies=anomalies,
         reconstructed_soc=tuple(zip(soc_ts, soc_vals, strict=True)),
         base_revision=int(base),

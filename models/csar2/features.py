@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from evwatch.domain.ocpp import ENERGY, POWER, SOC
-from models.csar2.resample import Cleaned, bin_index
+from models.csar2.resample import KNOWN, Cleaned, bin_index
 from models.csar2.schema import SessionContext
 from models.csar2.soc import estimate_capacity, reconstruct
 
@@ -46,6 +46,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "log_unit",
     "p_self",
     "e_self",
+    "has_energy",
 )
 # features the layer-1 autoencoder reconstructs (the physical state, not the flags)
 RECON_IDX: tuple[int, ...] = (0, 1, 2, 4, 5, 6, 7, 8, 9, 13, 14, 15, 17, 18, 32, 33)
@@ -109,6 +110,38 @@ def _bin_max(idx: np.ndarray, v: np.ndarray, n: int, fill: float) -> np.ndarray:
     return out
 
 
+def _gap_features(c: Cleaned, t0: float, u: float, n: int, mids: np.ndarray, x: np.ndarray, f: dict[str, int]) -> None:
+    """Gaps judged per measurand: a unit is covered when any measurand reads around it at its own cadence.
+
+    Measurands sent in separate frames with their own timestamps, or one measurand left out of some
+    frames, are no gap; a stretch where no measurand reads is.
+    """
+    rel = np.full(n, np.inf)
+    cover = np.full(n, np.inf)
+    counts = np.zeros(n)
+    medians = []
+    for m in KNOWN:
+        ts = c.series[m].ts
+        if len(ts) < 2:
+            continue
+        med = max(float(np.median(np.diff(ts))), 1.0)
+        medians.append(med)
+        k = np.clip(np.searchsorted(ts, mids), 1, len(ts) - 1)
+        span = ts[k] - ts[k - 1]
+        inside = (mids >= ts[0]) & (mids <= ts[-1])
+        rel = np.minimum(rel, np.where(inside, span / med, np.inf))
+        cover = np.minimum(cover, np.where(inside, span, np.inf))
+        counts = np.maximum(counts, np.bincount(bin_index(ts, t0, u, n), minlength=n))
+    if not medians:
+        return
+    rel = np.where(np.isfinite(rel), rel, 1.0)
+    cover = np.where(np.isfinite(cover), cover, min(medians))
+    x[:, f["gap_rel"]] = slog(rel - 1.0)
+    x[:, f["gap_abs"]] = np.log1p(cover / 60.0)
+    x[:, f["n_readings"]] = np.log1p(counts)
+    x[:, f["log_unit"]] = np.log(min(medians) / 60.0) / 3.0
+
+
 def compute(c: Cleaned, ctx: SessionContext, t0: float, u: float, n: int) -> UnitFeatures:
     """All per-unit features on the grid (t0, unit length u, n units)."""
     p_ref = reference_power(c, ctx)
@@ -119,7 +152,8 @@ def compute(c: Cleaned, ctx: SessionContext, t0: float, u: float, n: int) -> Uni
     f = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
     es = c.series[ENERGY]
-    if len(es):
+    has_energy = len(es) > 0
+    if has_energy:
         e_b = np.interp(bounds, es.ts, es.value)
         e_delta = np.diff(e_b)
     else:
@@ -138,6 +172,8 @@ def compute(c: Cleaned, ctx: SessionContext, t0: float, u: float, n: int) -> Uni
         x[:, f["p_mean"]] = p_mean
         x[:, f["p_max"]] = slog(p_max)
         x[:, f["p_observed"]] = p_cnt > 0
+    if has_power and has_energy:
+        # power against energy only where both are reported: a missing register is no zero rate
         x[:, f["pe_residual"]] = slog(p_mean - e_rate)
         both = (p_mean > 0.03) | (e_rate > 0.03)
         x[:, f["pe_logratio"]] = np.where(
@@ -148,6 +184,7 @@ def compute(c: Cleaned, ctx: SessionContext, t0: float, u: float, n: int) -> Uni
         x[:, f["pe_logratio_win"]] = np.where(
             (es_w > 0.1) | (ps_w > 0.1), np.clip(np.log((es_w + 0.1) / (ps_w + 0.1)), -4, 4), 0.0
         )
+    if has_power:
         p95 = max(float(np.percentile(ps.value, 95)), 0.05 * p_ref, 1e-3)
         x[:, f["p_self"]] = np.clip(p_mean * p_ref / p95, -2, 5)
     rate_pos = e_rate[e_rate > 0]
@@ -218,15 +255,7 @@ def compute(c: Cleaned, ctx: SessionContext, t0: float, u: float, n: int) -> Uni
         flat = bounds[1:] - changed_ts[np.clip(j, 0, len(changed_ts) - 1)]
         x[:, f["e_flat_time"]] = slog(np.minimum(flat, bounds[1:] - es.ts[0]).clip(0) / u)
 
-    ts = c.all_ts
-    if len(ts) >= 2:
-        med = max(float(np.median(np.diff(ts))), 1.0)
-        k_next = np.clip(np.searchsorted(ts, mids), 1, len(ts) - 1)
-        cover = ts[k_next] - ts[k_next - 1]
-        x[:, f["gap_rel"]] = slog(cover / med - 1.0)
-        x[:, f["gap_abs"]] = np.log1p(cover / 60.0)
-        x[:, f["n_readings"]] = np.log1p(np.bincount(bin_index(ts, t0, u, n), minlength=n))
-        x[:, f["log_unit"]] = np.log(med / 60.0) / 3.0
+    _gap_features(c, t0, u, n, mids, x, f)
     if len(c.dup_ts):
         x[:, f["duplicates"]] = np.log1p(np.bincount(bin_index(c.dup_ts, t0, u, n), minlength=n))
     if len(c.late_ts):
@@ -237,7 +266,9 @@ def compute(c: Cleaned, ctx: SessionContext, t0: float, u: float, n: int) -> Uni
     x[:, f["is_dc"]] = {"DC": 1.0, "AC": 0.0}.get((ctx.current_type or "").upper(), 0.5)
     x[:, f["max_power_known"]] = float(bool(ctx.max_power_kw))
     x[:, f["log_p_ref"]] = np.log(p_ref) / 5.0
+    x[:, f["has_energy"]] = float(has_energy)
     if ctx.charging_profile_limit_kw and ctx.charging_profile_limit_kw > 0:
-        x[:, f["profile_limit"]] = min(ctx.charging_profile_limit_kw / p_ref, 2.0)
+        # how far the operator's profile cuts below the rating: a profile at or above it is no limit
+        x[:, f["profile_limit"]] = 1.0 - min(ctx.charging_profile_limit_kw / p_ref, 1.0)
     x = np.nan_to_num(x, nan=0.0, posinf=10.0, neginf=-10.0)
     return UnitFeatures(x=x.astype(np.float32), p_ref=p_ref, soc_reconstructed=bool(soc_rec), reconstructed_soc=rec_pts)

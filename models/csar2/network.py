@@ -193,8 +193,8 @@ class Csar2Net(nn.Module):
         ae_score = torch.sigmoid(self.cal_a * self.ae_raw(err, keep_f) + self.cal_b)
         logits = self.clf(h, resid, x, keep_f) + self.cat_bias
         probs = torch.sigmoid(logits) * keep_f[..., None]
-        cls_score = probs.amax(dim=(1, 2))
-        score = torch.maximum(ae_score, cls_score)
+        # the session score is the classifier's: the autoencoder's is reported apart, never an alarm
+        score = probs.amax(dim=(1, 2))
         pad = full - length
         probs = F.pad(probs, (0, 0, 0, pad))
         err = F.pad(err * keep_f, (0, pad))

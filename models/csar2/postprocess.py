@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from evwatch.domain.categories import CATEGORIES
+from evwatch.domain.categories import CATEGORIES, observable
 from models.csar2.metadata import model_version as committed_version
 from models.csar2.preprocess import PreparedSession
 from models.csar2.schema import Csar2Result, Finding
@@ -55,13 +55,24 @@ def findings_from_probs(prepared: PreparedSession, probs: np.ndarray) -> tuple[F
     return tuple(sorted(found, key=lambda f: (f.start_unit, f.category)))
 
 
+def observable_probs(prepared: PreparedSession, probs: np.ndarray) -> np.ndarray:
+    """Unit probabilities with every category the session's measurands cannot show set to 0."""
+    gate = np.array([observable(cat, prepared.evidence) for cat in CATEGORIES], dtype=np.float32)
+    return probs * gate
+
+
 def interpret(
     prepared: PreparedSession, outputs: dict[str, np.ndarray], model_version: str | None = None
 ) -> Csar2Result:
-    """Build the session result; is_anomaly = calibrated score > 0.5 (which any finding implies)."""
-    score = float(np.clip(np.asarray(outputs["ANOMALY_SCORE"]).reshape(-1)[0], 0.0, 1.0))
-    findings = findings_from_probs(prepared, np.asarray(outputs["UNIT_PROBS"], dtype=np.float32))
-    is_anomaly = score > THRESHOLD or bool(findings)
+    """Build the session result: the score is the highest observable category probability.
+
+    The autoencoder's score is reported as `unfamiliar_score` only: telemetry unlike what the model
+    has seen is worth a look, but it is no anomaly category and raises no alarm by itself.
+    """
+    probs = observable_probs(prepared, np.asarray(outputs["UNIT_PROBS"], dtype=np.float32))
+    score = float(np.clip(probs[: prepared.n_units].max(initial=0.0), 0.0, 1.0))
+    findings = findings_from_probs(prepared, probs)
+    is_anomaly = bool(findings)
     return Csar2Result(
         anomaly_score=score,
         is_anomaly=is_anomaly,
@@ -72,4 +83,5 @@ def interpret(
         reconstructed_soc=prepared.reconstructed_soc if prepared.soc_reconstructed else (),
         unit_seconds=prepared.unit_seconds,
         model_version=model_version or committed_version(),
+        unfamiliar_score=float(np.clip(np.asarray(outputs["AE_SCORE"]).reshape(-1)[0], 0.0, 1.0)),
     )

@@ -25,6 +25,8 @@ class PreparedSession:
     p_ref: float
     soc_reconstructed: bool
     reconstructed_soc: tuple[tuple[float, float], ...]
+    # the kinds of readings the session shows: findings are raised only where they can be seen
+    evidence: frozenset[str] = frozenset()
 
     def unit_start_ts(self, unit: int) -> float:
         """Epoch seconds at which a unit begins."""
@@ -58,4 +60,5 @@ def prepare(
         p_ref=uf.p_ref,
         soc_reconstructed=uf.soc_reconstructed,
         reconstructed_soc=uf.reconstructed_soc,
+        evidence=c.evidence,
     )

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from models.csar2.features import FEATURE_NAMES
 from models.csar2.io import INPUTS, OUTPUTS
 from models.csar2.metadata import WEIGHTS_PATH, read_metadata
 from models.csar2.network import Csar2Net
@@ -27,6 +28,12 @@ def build_network(meta: dict[str, Any]) -> Csar2Net:
 def load_network(weights: Path = WEIGHTS_PATH) -> tuple[Csar2Net, dict[str, Any]]:
     """Network with committed (or given) weights, in eval mode, plus its metadata."""
     meta = read_metadata(weights)
+    recorded = tuple(meta.get("feature_names", FEATURE_NAMES))
+    if recorded != FEATURE_NAMES:
+        # weights trained on other features would run without error and answer nonsense
+        raise ValueError(
+            f"{weights} was trained on features {list(recorded)}, this code computes {list(FEATURE_NAMES)}"
+        )
     net = build_network(meta)
     net.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
     return net.eval(), meta

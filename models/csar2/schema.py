@@ -16,6 +16,7 @@ class Reading:
     value: float
     phase: str | None = None
     reconstructed: bool = False
+    location: str | None = None  # OCPP location; None means the default, Outlet
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,3 +55,6 @@ class Csar2Result:
     reconstructed_soc: tuple[tuple[float, float], ...]
     unit_seconds: float
     model_version: str
+    # layer 1's calibrated reconstruction score: how unlike familiar telemetry the session looks.
+    # Recorded, never a finding by itself.
+    unfamiliar_score: float = 0.0

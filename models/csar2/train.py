@@ -33,9 +33,8 @@ class TrainConfig:
     clf_epochs: int = 8
     batch: int = 32
     lr: float = 2e-3
-    max_minutes: float = 18.0
-    ae_share: float = 0.45  # share of the time left after simulation that layer 1 may use
     ae_crop: int = 256
+    ae_mask: float = 0.15  # share of units layer 1 must predict from their context
     healthy: float = 0.3
     hard_negative: float = 0.2
     threads: int = 2
@@ -80,8 +79,20 @@ def _crop(e: Example, length: int, rng: np.random.Generator) -> Example:
     return Example(e.x[a : a + length], e.y[a : a + length], e.kind, e.categories, e.hard_negative, e.severity, e.seed)
 
 
-def train_autoencoder(net: Csar2Net, data: list[Example], cfg: TrainConfig, deadline: float) -> None:
-    """Layer 1 on legitimate sessions only, with random unit dropout so it learns context."""
+def unit_mask(m: torch.Tensor, share: float, gen: torch.Generator) -> torch.Tensor:
+    """Masked-unit prediction: spans of 1-8 units (about `share` of the occupied ones) hidden from layer 1."""
+    b, n = m.shape
+    starts = (torch.rand((b, n), generator=gen) < share / 4.0).float()
+    lengths = torch.randint(1, 9, (b, n), generator=gen)
+    hidden = torch.zeros(b, n)
+    for k in range(8):
+        hidden[:, k:] = torch.maximum(hidden[:, k:], starts[:, : n - k] * (lengths[:, : n - k] > k).float())
+    return hidden * m
+
+
+def train_autoencoder(net: Csar2Net, data: list[Example], cfg: TrainConfig) -> None:
+    """Layer 1 on legitimate sessions only, by masked-unit prediction so it learns what context implies."""
+    gen = torch.Generator().manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     opt = torch.optim.AdamW(net.ae.parameters(), lr=cfg.lr, weight_decay=1e-4)
     steps = cfg.ae_epochs * math.ceil(len(data) / cfg.batch)
@@ -92,13 +103,15 @@ def train_autoencoder(net: Csar2Net, data: list[Example], cfg: TrainConfig, dead
         tot = 0.0
         for exs in _batches(data, cfg.batch, rng):
             x, m, _ = collate([_crop(e, cfg.ae_crop, rng) for e in exs])
-            drop = (torch.rand(m.shape) < 0.1).float() * m
-            xin = x * (1.0 - drop[..., None]) + 0.01 * torch.randn_like(x) * m[..., None]
+            hidden = unit_mask(m, cfg.ae_mask, gen)
+            xin = x * (1.0 - hidden[..., None]) + 0.01 * torch.randn(x.shape, generator=gen) * m[..., None]
             keep = m.clone()
             keep[:, 0] = 1.0
             recon, _ = net.ae(xin, keep > 0.5)
             target = x.index_select(2, net.recon_idx)
-            loss = (F.smooth_l1_loss(recon, target, reduction="none", beta=0.5).mean(-1) * m).sum() / m.sum()
+            # every unit is reconstructed; the hidden ones, predicted from context, count twice
+            weight = m + hidden
+            loss = (F.smooth_l1_loss(recon, target, reduction="none", beta=0.5).mean(-1) * weight).sum() / weight.sum()
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.ae.parameters(), 1.0)
@@ -107,9 +120,6 @@ def train_autoencoder(net: Csar2Net, data: list[Example], cfg: TrainConfig, dead
                 sched.step()
             step += 1
             tot += float(loss.detach())
-            if time.time() > deadline:
-                _log("autoencoder: time budget reached")
-                return
         _log(f"autoencoder epoch {ep + 1}/{cfg.ae_epochs} loss {tot / max(1, math.ceil(len(data) / cfg.batch)):.4f}")
 
 
@@ -166,7 +176,7 @@ def _pad(arrs: list[np.ndarray], n: int) -> torch.Tensor:
     return torch.from_numpy(out)
 
 
-def train_classifier(net: Csar2Net, data: list[Example], cfg: TrainConfig, deadline: float) -> None:
+def train_classifier(net: Csar2Net, data: list[Example], cfg: TrainConfig) -> None:
     """Layer 2 on the frozen encoder: per-unit multi-label BCE, positives up-weighted."""
     rng = np.random.default_rng(cfg.seed + 1)
     enc = encode_all(net, data)
@@ -202,9 +212,6 @@ def train_classifier(net: Csar2Net, data: list[Example], cfg: TrainConfig, deadl
             step += 1
             tot += float(loss.detach())
             nb += 1
-            if time.time() > deadline:
-                _log("classifier: time budget reached")
-                return
         _log(f"classifier epoch {ep + 1}/{cfg.clf_epochs} loss {tot / max(nb, 1):.4f}")
 
 
@@ -249,11 +256,15 @@ def tune_category_bias(net: Csar2Net, val: list[Example], legit_fp_weight: float
 
 
 def train(cfg: TrainConfig, out: Path) -> dict[str, Any]:
-    """Run the whole training, write weights + metadata to out (+ .json); returns metadata."""
+    """Run the whole training, write weights + metadata to out (+ .json); returns metadata.
+
+    Fixed epochs and seeded generators throughout, deterministic kernels where torch has them: the
+    same command on the same torch build gives the same weights (no wall-clock cut-offs).
+    """
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.threads)
+    torch.use_deterministic_algorithms(True, warn_only=True)
     t_start = time.time()
-    deadline = t_start + cfg.max_minutes * 60.0
     _log(f"simulating {cfg.n_train} train / {cfg.n_val} val sessions")
     mix = Mix(healthy=cfg.healthy, hard_negative=cfg.hard_negative)
     train_set = build(cfg.seed, cfg.n_train, mix)
@@ -262,13 +273,12 @@ def train(cfg: TrainConfig, out: Path) -> dict[str, Any]:
     _log(f"simulated in {time.time() - t_start:.0f}s")
     net = Csar2Net(**cfg.architecture)
     legit = [e for e in train_set if e.kind != "anomalous"]
-    ae_deadline = time.time() + (deadline - time.time()) * cfg.ae_share
-    train_autoencoder(net, legit, cfg, ae_deadline)
+    train_autoencoder(net, legit, cfg)
     cal = calibrate_autoencoder(net, legit_val)
     _log(f"autoencoder calibration {cal}")
     for p in net.ae.parameters():
         p.requires_grad_(False)
-    train_classifier(net, train_set, cfg, deadline)
+    train_classifier(net, train_set, cfg)
     biases = tune_category_bias(net, val_set)
     _log(f"category biases {np.round(biases, 2).tolist()}")
     probs, scores = session_probs(net, val_set)

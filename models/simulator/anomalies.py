@@ -18,8 +18,6 @@ from models.simulator.sampling import Measured
 
 SEVERITIES = ("subtle", "moderate", "severe")
 PHYSICAL = frozenset({"CHARGING_INTERRUPTION", "POWER_DERATING", "ZERO_ENERGY", "PHANTOM_ENERGY"})
-NEEDS_POWER = frozenset({"ENERGY_STALL", "PHANTOM_ENERGY", "POWER_ENERGY_MISMATCH", "POWER_SPIKE"})
-NEEDS_SOC = frozenset({"SOC_DROP", "SOC_JUMP"})
 
 
 class Infeasible(Exception):
@@ -379,11 +377,11 @@ def inject_measured(
 
 
 def gap_plan(severity: str, interval_s: float, duration_s: float, rng: np.random.Generator) -> tuple[str, float]:
-    """Choose the DATA_GAP flavour and, for gaps, its length in seconds."""
-    kind = rng.choice(["gap", "gap", "gap", "duplicates", "out_of_order"])
-    if kind != "gap":
-        return str(kind), 0.0
-    length_s = max(4.0 * interval_s, 600.0) * _pick(rng, 1.0, 8.0, severity)
+    """The DATA_GAP flavour and its length in seconds: a stretch with no readings at all.
+
+    Retransmits and out-of-order delivery are ordinary wire habits (`models.simulator.wire`), not gaps.
+    """
+    length_s = max(3.0 * interval_s, 600.0) * _pick(rng, 1.0, 6.0, severity)
     if length_s > 0.6 * duration_s:
         raise Infeasible("session too short for a gap")
     return "gap", length_s
@@ -406,40 +404,15 @@ def _inject_missing_stretch(length_s: float, measured: Measured, rng: np.random.
         soc=measured.soc[idx],
         current=measured.current[idx],
         voltage=measured.voltage[idx],
-        order=np.arange(len(idx)),
-        duplicates=[],
     )
     return kept, Window(before, after)
 
 
-def _resend_window(measured: Measured, rng: np.random.Generator) -> tuple[int, int]:
-    """A short run of readings for duplicates or out-of-order delivery."""
-    n = len(measured.t)
-    return _window_idx(rng, n, 2, min(8, max(2, n // 4)), 1, n - 1)
-
-
-def _inject_duplicates(length_s: float, measured: Measured, rng: np.random.Generator) -> tuple[Measured, Window]:
-    """A run of readings is sent twice."""
-    i0, i1 = _resend_window(measured, rng)
-    measured.duplicates = list(range(i0, i1 + 1))
-    return measured, Window(float(measured.t[i0]), float(measured.t[i1]))
-
-
-def _inject_out_of_order(length_s: float, measured: Measured, rng: np.random.Generator) -> tuple[Measured, Window]:
-    """A run of readings arrives in reverse order."""
-    i0, i1 = _resend_window(measured, rng)
-    run = measured.order[i0 : i1 + 1].copy()
-    measured.order[i0 : i1 + 1] = run[::-1]
-    return measured, Window(float(measured.t[i0]), float(measured.t[i1]))
-
-
 GAP_INJECTORS: dict[str, GapInjector] = {
     "gap": _inject_missing_stretch,
-    "duplicates": _inject_duplicates,
-    "out_of_order": _inject_out_of_order,
 }
 
 
 def inject_gap(kind: str, length_s: float, measured: Measured, rng: np.random.Generator) -> tuple[Measured, Window]:
-    """Drop readings for a stretch, duplicate some, or deliver some out of order."""
+    """Drop every reading for a stretch."""
     return GAP_INJECTORS[kind](length_s, measured, rng)

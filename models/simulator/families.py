@@ -104,14 +104,10 @@ class PhantomEnergy(PhysicalFault):
 
 
 class DataGap(AnomalyFamily):
-    """Readings missing for a stretch, sent twice, or delivered out of order."""
+    """No readings arrive for a stretch (of any measurand)."""
 
     # ordinary radio loss would add unlabelled holes next to the labelled one
     allows_radio_loss = False
-
-    def cap_interval(self, interval_s: float) -> float:
-        # a gap spans at least four intervals; coarse sampling would leave most sessions no room for one
-        return min(interval_s, 300.0)
 
     def inject(self, rng: np.random.Generator, severity: str, metered: MeteredSession) -> tuple[Measured, Window]:
         kind, length_s = gap_plan(severity, metered.interval_s, metered.duration_s, rng)

@@ -21,8 +21,6 @@ class Measured:
     soc: np.ndarray  # %
     current: np.ndarray  # A
     voltage: np.ndarray  # V
-    order: np.ndarray  # arrival order (indices into t); may be permuted for out-of-order delivery
-    duplicates: list[int]  # indices re-sent as exact duplicates
 
 
 def sample_interval(rng: np.random.Generator, common_share: float = 0.6) -> float:
@@ -35,8 +33,8 @@ def sample_interval(rng: np.random.Generator, common_share: float = 0.6) -> floa
 def sample_times(
     rng: np.random.Generator, duration_s: float, interval_s: float, max_jitter: float = 0.25
 ) -> np.ndarray:
-    """Reading times from 0 to duration with multiplicative jitter; always >= 4 readings."""
-    interval_s = min(interval_s, duration_s / 4.0)
+    """Reading times from 0 to duration with multiplicative jitter; always >= 3 readings."""
+    interval_s = min(interval_s, duration_s / 2.0)
     jitter = rng.uniform(0.0, max_jitter)
     n_max = int(duration_s / interval_s * 1.5) + 4
     steps = interval_s * rng.uniform(1.0 - jitter, 1.0 + jitter, size=n_max)
@@ -84,8 +82,6 @@ def measure(
         soc=soc if has_soc else nan.copy(),
         current=np.round(cur, 2) if has_current else nan.copy(),
         voltage=np.round(v, 1) if has_current else nan.copy(),
-        order=np.arange(len(times)),
-        duplicates=[],
     )
 
 
@@ -106,8 +102,6 @@ def drop_isolated(m: Measured, rng: np.random.Generator) -> Measured:
         soc=m.soc[idx],
         current=m.current[idx],
         voltage=m.voltage[idx],
-        order=np.arange(len(idx)),
-        duplicates=[],
     )
 
 

@@ -13,16 +13,16 @@ from typing import Any
 
 import numpy as np
 
-from evwatch.domain.categories import CATEGORIES
+from evwatch.domain.categories import CATEGORIES, ENERGY_EVIDENCE, POWER_EVIDENCE, SOC_EVIDENCE, observable
 from evwatch.domain.ocpp import CURRENT, ENERGY, POWER, SOC, VOLTAGE
 from models.csar2.context import context_from_metadata
 from models.csar2.schema import Reading, SessionContext
-from models.simulator.anomalies import NEEDS_POWER, NEEDS_SOC, SEVERITIES, Infeasible, Window
+from models.simulator import wire
+from models.simulator.anomalies import SEVERITIES, Infeasible, Window
 from models.simulator.chargers import Charger, sample_charger
 from models.simulator.families import AnomalyFamily, MeteredSession, family_for
 from models.simulator.hard_negatives import HARD_NEGATIVES, SessionAdjuster, adjuster_for
 from models.simulator.physics import Plan, Trajectory, peak_power_kw, simulate_trajectory
-from models.simulator.raw import normalise, raw_value
 from models.simulator.sampling import (
     Measured,
     drop_isolated,
@@ -49,6 +49,8 @@ PROFILES = {
     "default": Profile(),
     # held-out draws: mostly irregular intervals, stronger jitter, packs at the extremes too
     "holdout": Profile(common_interval_share=0.25, max_jitter=0.35, capacity_range=(18.0, 125.0)),
+    # the frozen test set's own draws, never used for any choice (models/EVALUATION.md)
+    "frozen": Profile(common_interval_share=0.45, max_jitter=0.3, capacity_range=(16.0, 130.0)),
 }
 
 
@@ -80,6 +82,8 @@ class SimulatedSession:
     kind: str  # "healthy" | "hard_negative" | "anomalous"
     hard_negative: str | None = None
     info: dict[str, Any] = field(default_factory=dict)
+    # the meter's values before the backend's habits (evaluation re-sends them one habit at a time)
+    values: list[wire.Value] = field(default_factory=list)
 
     @property
     def context(self) -> SessionContext:
@@ -193,7 +197,7 @@ def _simulate_charging(rng: np.random.Generator, request: _Request) -> _Charging
     request.adjuster.adjust_plan(rng, plan)
     interval_s = _choose_interval(rng, request)
     _choose_start_delay(rng, plan, request.adjuster)
-    profile_limit_kw = _choose_profile_limit(rng, request, plan, peak_power_kw(vehicle, charger))
+    profile_limit_kw = _choose_profile_limit(rng, request, plan, peak_power_kw(vehicle, charger), charger.max_power_kw)
     trajectory = _simulate_until_departure(rng, vehicle, charger, plan, request.adjuster)
     return _Charging(vehicle, charger, plan, trajectory, interval_s, profile_limit_kw)
 
@@ -233,21 +237,21 @@ def _choose_start_delay(rng: np.random.Generator, plan: Plan, adjuster: SessionA
         plan.start_delay_s = float(rng.uniform(30.0, adjuster.start_delay_max_s))
 
 
-def _choose_profile_limit(rng: np.random.Generator, request: _Request, plan: Plan, peak_kw: float) -> float | None:
-    """Smart charging: an operator profile caps the power from some time early in the session on."""
-    if not _has_charging_profile(rng, request):
+def _choose_profile_limit(
+    rng: np.random.Generator, request: _Request, plan: Plan, peak_kw: float, rating_kw: float
+) -> float | None:
+    """Smart charging: an operator profile caps the power from some time early in the session on.
+
+    Any session may have one, whatever its label; some profiles sit at the connector's rating and
+    change nothing, as many operators' default profiles do.
+    """
+    if not (request.adjuster.forces_smart_charging or rng.uniform() < 0.15):
         return None
+    if not request.adjuster.forces_smart_charging and rng.uniform() < 0.4:
+        return float(rating_kw)
     limit_kw = float(round(peak_kw * rng.uniform(0.2, 0.7), 1))
     plan.setpoints.append((float(rng.uniform(0.0, 1800.0)), limit_kw))
     return limit_kw
-
-
-def _has_charging_profile(rng: np.random.Generator, request: _Request) -> bool:
-    """Forced by the smart_charging hard negative, otherwise one plain healthy session in ten."""
-    if request.adjuster.forces_smart_charging:
-        return True
-    # labelled and other hard-negative sessions stay unlimited, so they show only their own behaviour
-    return request.category is None and request.hard_negative is None and bool(rng.uniform() < 0.1)
 
 
 def _simulate_until_departure(
@@ -270,11 +274,13 @@ def _choose_departure(rng: np.random.Generator, plan: Plan, trajectory: Trajecto
         plan.duration_s = max(300.0, full_s * rng.uniform(0.3, 0.97))
     elif draw < 0.7:  # about when it is full
         plan.duration_s = full_s + float(rng.uniform(0.0, 120.0))
-    elif draw < 0.96:  # some time after
+    elif draw < 0.95:  # some time after
         plan.duration_s = full_s + float(rng.exponential(1800.0))
-    else:  # parked overnight after full
+    elif draw < 0.985:  # parked overnight after full
         plan.duration_s = full_s + float(rng.uniform(2 * 3600.0, 8 * 3600.0))
-    plan.duration_s = float(min(plan.duration_s, 20 * 3600.0))
+    else:  # parked for days (airports, fleets, holidays)
+        plan.duration_s = full_s + float(rng.uniform(20 * 3600.0, 72 * 3600.0))
+    plan.duration_s = float(min(plan.duration_s, 80 * 3600.0))
 
 
 # --- the meter ---
@@ -294,20 +300,27 @@ def _meter_session(rng: np.random.Generator, request: _Request, severity: str, c
         measured, charging.trajectory, charging.charger.max_power_kw, interval_s, duration_s, planned
     )
     measured, window = request.family.inject(rng, severity, metered)
+    _unreported(measured, measurands)
     if len(measured.t) < 3:
         raise Infeasible("too few readings")
     return _Metering(measured, window, interval_s, duration_s, measurands)
 
 
 def _choose_measurands(rng: np.random.Generator, request: _Request, charger: Charger) -> _Measurands:
-    """Whether power and SoC are reported; both are drawn first, then forced where the request needs them."""
+    """Whether power and SoC are read at all (the backend's habits may still leave some out)."""
     has_power = bool(rng.uniform() < 0.85)
     # SoC comes from the car, which DC chargers talk to far more often than AC ones
     has_soc = bool(rng.uniform() < (0.8 if charger.is_dc else 0.25))
-    return _Measurands(
-        power=has_power or request.category in NEEDS_POWER or request.adjuster.needs_power,
-        soc=has_soc or request.category in NEEDS_SOC,
-    )
+    # independent of the label: a fault the measurands cannot show is simply not labelled (see _labels)
+    return _Measurands(power=has_power, soc=has_soc)
+
+
+def _unreported(measured: Measured, measurands: _Measurands) -> None:
+    """Blank what the station does not report, after the fault: its presence is independent of the label."""
+    if not measurands.power:
+        measured.power[:] = np.nan
+    if not measurands.soc:
+        measured.soc[:] = np.nan
 
 
 def _plan_fault(
@@ -343,8 +356,9 @@ def _read_meter(
         times,
         register_offset=round(register_offset_kwh, 3),
         energy_quant_kwh=energy_quantum_kwh,
-        has_power=measurands.power,
-        has_soc=measurands.soc,
+        # read everything: a fault happens whether or not the station reports what shows it
+        has_power=True,
+        has_soc=True,
         has_current=has_current,
         phases=charger.phases if not charger.is_dc else 1,
         voltage=charger.voltage,
@@ -379,22 +393,42 @@ def _lose_isolated_readings(rng: np.random.Generator, family: AnomalyFamily, mea
 def _report(
     rng: np.random.Generator, request: _Request, severity: str, charging: _Charging, metering: _Metering
 ) -> SimulatedSession:
-    """Timestamps, raw values in the backend's units, metadata, labels and the session's summary."""
+    """What the backend sends (its wire habits), metadata, the labels the data can show, and a summary."""
     start_ts = _session_start_ts(rng, request.start_ts)
-    raw = _raw_values(rng, metering.measured, start_ts, charging.charger)
+    charger = charging.charger
+    values = _values(metering.measured, start_ts)
+    habits = wire.draw_habits(
+        rng,
+        reports=frozenset(
+            {ENERGY} | ({POWER} if metering.measurands.power else set()) | ({SOC} if metering.measurands.soc else set())
+        ),
+        three_phase=(not charger.is_dc) and charger.phases == 3,
+    )
+    delivered = wire.apply_habits(values, habits, rng)
+    raw = wire.render(delivered, habits.rendering)
     metadata = _metadata(rng, request.adjuster, charging)
-    labels = _labels(request.category, metering.window, start_ts, severity)
+    seen = wire.evidence(delivered)
+    labels = [
+        label
+        for label in _labels(request.category, metering.window, start_ts, severity)
+        if observable(label.category, seen)
+    ]
     kind = "anomalous" if labels else ("hard_negative" if request.hard_negative else "healthy")
     info = {
         "interval_s": metering.interval_s,
         "severity": severity if labels else None,
-        "has_power": metering.measurands.power,
-        "has_soc": metering.measurands.soc,
-        "current_type": charging.charger.current_type,
+        "has_power": POWER_EVIDENCE in seen,
+        "has_soc": SOC_EVIDENCE in seen,
+        "has_energy": ENERGY_EVIDENCE in seen,
+        "unobservable": request.category if request.category and not labels and metering.window else None,
+        "habits": habits,
+        "current_type": charger.current_type,
         "duration_s": metering.duration_s,
         "start_ts": start_ts,
     }
-    return SimulatedSession(request.seed, normalise(raw), raw, metadata, labels, kind, request.hard_negative, info)
+    return SimulatedSession(
+        request.seed, wire.normalise(raw), raw, metadata, labels, kind, request.hard_negative, info, values
+    )
 
 
 def _session_start_ts(rng: np.random.Generator, start_ts: float | None) -> float:
@@ -405,17 +439,6 @@ def _session_start_ts(rng: np.random.Generator, start_ts: float | None) -> float
     if rng.uniform() < 0.2:
         session_start_ts += round(float(rng.uniform(0.0, 1.0)), 3)  # millisecond timestamps
     return session_start_ts
-
-
-def _raw_values(
-    rng: np.random.Generator, measured: Measured, start_ts: float, charger: Charger
-) -> list[dict[str, Any]]:
-    """Raw meter values in units this backend happens to use."""
-    energy_unit = "Wh" if rng.uniform() < 0.5 else "kWh"
-    power_unit = "W" if rng.uniform() < 0.5 else "kW"
-    # only three-phase AC can report power per phase, and few stations do
-    per_phase = (not charger.is_dc) and charger.phases == 3 and rng.uniform() < 0.1
-    return _raw(measured, start_ts, energy_unit, power_unit, per_phase)
 
 
 def _metadata(rng: np.random.Generator, adjuster: SessionAdjuster, charging: _Charging) -> dict[str, Any]:
@@ -443,33 +466,19 @@ def _labels(category: str | None, window: Window | None, start_ts: float, severi
     return [Label(category, start_ts + window.start_s, start_ts + window.end_s, severity)]
 
 
-def _raw(
-    measured: Measured, start_ts: float, energy_unit: str, power_unit: str, per_phase: bool
-) -> list[dict[str, Any]]:
-    """Raw dicts in arrival order, duplicates re-sent right after the original."""
-    out: list[dict[str, Any]] = []
-    duplicated = set(measured.duplicates)
-    for i in measured.order:
-        block = _raw_block(measured, int(i), start_ts + float(measured.t[i]), energy_unit, power_unit, per_phase)
+def _values(measured: Measured, start_ts: float) -> wire.Values:
+    """The meter's values, one frame per reading, in time order (the wire habits reorder and resend)."""
+    out: wire.Values = []
+    for i in range(len(measured.t)):
+        ts = start_ts + float(measured.t[i])
+        block = [wire.Value(ts, ENERGY, float(measured.energy[i]), i)]
+        for measurand, series in (
+            (POWER, measured.power),
+            (SOC, measured.soc),
+            (CURRENT, measured.current),
+            (VOLTAGE, measured.voltage),
+        ):
+            if not np.isnan(series[i]):
+                block.append(wire.Value(ts, measurand, float(series[i]), i))
         out.extend(block)
-        if int(i) in duplicated:
-            out.extend(dict(value) for value in block)
     return out
-
-
-def _raw_block(
-    measured: Measured, i: int, ts: float, energy_unit: str, power_unit: str, per_phase: bool
-) -> list[dict[str, Any]]:
-    """The raw values of reading i; measurands the meter did not report are left out."""
-    block = [raw_value(ts, ENERGY, float(measured.energy[i]), energy_unit)]
-    power_kw = measured.power[i]
-    if not np.isnan(power_kw) and per_phase:
-        block.extend(raw_value(ts, POWER, float(power_kw) / 3.0, power_unit, phase) for phase in ("L1", "L2", "L3"))
-    elif not np.isnan(power_kw):
-        block.append(raw_value(ts, POWER, float(power_kw), power_unit))
-    if not np.isnan(measured.soc[i]):
-        block.append(raw_value(ts, SOC, float(measured.soc[i]), "Percent"))
-    if not np.isnan(measured.current[i]):
-        block.append(raw_value(ts, CURRENT, float(measured.current[i]), "A"))
-        block.append(raw_value(ts, VOLTAGE, float(measured.voltage[i]), "V"))
-    return block

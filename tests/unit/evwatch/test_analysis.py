@@ -58,16 +58,27 @@ def test_a_billing_category_makes_an_incident_and_a_clean_session_does_not() -> 
 
 
 @pytest.mark.parametrize(("score", "incident"), [(INCIDENT_SCORE + 0.05, True), (0.6, False)])
-def test_outside_billing_only_a_sure_score_makes_an_incident(score: float, incident: bool) -> None:
+def test_outside_billing_only_a_sure_finding_makes_an_incident(score: float, incident: bool) -> None:
     def data_gap(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         out = FakeCsar2()(inputs)
-        out["UNIT_PROBS"][:, 1, CATEGORIES.index("DATA_GAP")] = 0.9
-        out["ANOMALY_SCORE"][:] = score
+        out["UNIT_PROBS"][:, 1, CATEGORIES.index("DATA_GAP")] = score
         return out
 
     (record,) = analyse([SessionSnapshot(_session("a"), _readings(HEALTHY))], data_gap, T0)
     assert [a.category for a in record.anomalies] == ["DATA_GAP"]
     assert record.is_anomaly and record.is_incident is incident
+
+
+def test_unfamiliar_telemetry_alone_is_recorded_and_opens_nothing() -> None:
+    def unfamiliar(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        out = FakeCsar2()(inputs)
+        out["AE_SCORE"][:] = 0.99
+        out["ANOMALY_SCORE"][:] = 0.99
+        return out
+
+    (record,) = analyse([SessionSnapshot(_session("a"), _readings(HEALTHY))], unfamiliar, T0)
+    assert not record.is_anomaly and not record.is_incident and record.anomalies == ()
+    assert record.unfamiliar_score == pytest.approx(0.99) and record.anomaly_score == 0.0
 
 
 def test_the_inference_id_depends_on_revision_readings_and_model_only() -> None:

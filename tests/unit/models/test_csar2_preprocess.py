@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from evwatch.domain.ocpp import ENERGY, POWER, SOC
+from evwatch.domain.categories import ENERGY_EVIDENCE, POWER_EVIDENCE
+from evwatch.domain.ocpp import ENERGY, INTERVAL_ENERGY, POWER, SOC
 from models.csar2.features import FEATURE_NAMES
 from models.csar2.io import INPUTS, MAX_UNITS
 from models.csar2.preprocess import prepare
@@ -60,13 +63,71 @@ def test_unsorted_input_gives_same_features() -> None:
     assert b[:, late].sum() > 0  # out-of-order arrival is kept as evidence
 
 
-def test_duplicates_are_evidence_not_values() -> None:
+def test_identical_resends_are_benign() -> None:
     r = session()
-    dup = r + r[30:36]
     a = prepare(r, CTX).inputs["FEATURES"]
-    b = prepare(dup, CTX).inputs["FEATURES"]
+    assert np.array_equal(a, prepare(r + r[30:36], CTX).inputs["FEATURES"])
+
+
+def test_conflicting_resends_are_evidence_not_values() -> None:
+    r = session()
+    conflicting = [Reading(x.ts, x.measurand, x.value + 0.5) for x in r[30:36]]
+    a = prepare(r, CTX).inputs["FEATURES"]
+    b = prepare(r + conflicting, CTX).inputs["FEATURES"]
     assert b[:, F["duplicates"]].sum() > 0
-    assert np.allclose(a[:, F["e_rate"]], b[:, F["e_rate"]])
+    assert np.allclose(a[:, F["e_rate"]], b[:, F["e_rate"]])  # the first value stands
+
+
+def test_inlet_register_beside_the_outlet_one_is_not_a_duplicate() -> None:
+    r = session()
+    outlet = [replace(x, location="Outlet") if x.measurand == ENERGY else x for x in r]
+    inlet = [replace(x, location="Inlet", value=x.value * 1.03) for x in r if x.measurand == ENERGY]
+    a = prepare(r, CTX).inputs["FEATURES"]
+    assert np.array_equal(a, prepare(outlet + inlet, CTX).inputs["FEATURES"])
+
+
+def test_interval_energy_becomes_a_register() -> None:
+    r = session(soc=False)
+    register = [x for x in r if x.measurand == ENERGY]
+    deltas = [Reading(b.ts, INTERVAL_ENERGY, b.value - a.value) for a, b in zip(register, register[1:], strict=False)]
+    intervals = [x for x in r if x.measurand != ENERGY] + [Reading(register[0].ts, INTERVAL_ENERGY, 0.0), *deltas]
+    a = prepare(r, CTX).inputs["FEATURES"]
+    b = prepare(intervals, CTX).inputs["FEATURES"]
+    assert np.allclose(a[:, F["e_rate"]], b[:, F["e_rate"]], atol=1e-5)
+    assert ENERGY_EVIDENCE in prepare(intervals, CTX).evidence
+
+
+def test_measurands_in_their_own_frames_make_no_gap() -> None:
+    r = session()
+    shifted = [replace(x, ts=x.ts + 3.0) if x.measurand != ENERGY else x for x in r]
+    a = prepare(r, CTX).inputs["FEATURES"]
+    b = prepare(shifted, CTX).inputs["FEATURES"]
+    for name in ("gap_rel", "gap_abs", "n_readings", "log_unit"):
+        assert np.allclose(a[:, F[name]], b[:, F[name]], atol=0.05), name
+
+
+def test_a_stretch_without_any_reading_is_a_gap() -> None:
+    r = [x for x in session(minutes=60) if not T0 + 1200 < x.ts < T0 + 2400]
+    x = prepare(r, CTX).inputs["FEATURES"]
+    assert x[25, F["gap_rel"]] > 2.0 and x[5, F["gap_rel"]] == 0.0
+
+
+def test_power_only_has_no_energy_comparison() -> None:
+    power_only = [x for x in session() if x.measurand == POWER]
+    p = prepare(power_only, CTX)
+    x = p.inputs["FEATURES"][: p.n_units]
+    assert p.evidence == frozenset({POWER_EVIDENCE})
+    assert x[:, F["has_energy"]].max() == 0.0
+    for name in ("pe_residual", "pe_logratio", "pe_logratio_win", "e_rate"):
+        assert x[:, F[name]].max() == 0.0 == x[:, F[name]].min(), name
+
+
+def test_a_profile_at_the_rating_is_no_limit() -> None:
+    a = prepare(session(), CTX).inputs["FEATURES"]
+    b = prepare(session(), replace(CTX, charging_profile_limit_kw=11.0)).inputs["FEATURES"]
+    assert np.array_equal(a, b)
+    c = prepare(session(), replace(CTX, charging_profile_limit_kw=5.5)).inputs["FEATURES"]
+    assert c[0, F["profile_limit"]] == pytest.approx(0.5)
 
 
 def test_missing_soc_is_reconstructed() -> None:

@@ -111,6 +111,7 @@ def _analysis(tenant: str, write: SessionWrite) -> AnalysisRecord:
         (),
         (),
         0,
+        unfamiliar_score=0.25,
     )
 
 
@@ -128,7 +129,8 @@ def test_of_two_writes_claiming_one_revision_only_the_first_is_stored_and_settle
     assert store.settle_claim(two, AnalysisFailure(T0, "x")) is False
     assert store.settle_claim(two, None) is False
     assert store.settle_claim(one, _analysis(tenant, one)) is True
-    assert store.current_analyses(tenant, ["s"])["s"].inference_id == "inf-api:one"
+    stored = store.current_analyses(tenant, ["s"])["s"]
+    assert stored.inference_id == "inf-api:one" and stored.unfamiliar_score == 0.25
     assert store.latest_failures(tenant, ["s"]) == {}
 
 
