@@ -26,7 +26,7 @@ from models.csar2.schema import Csar2Result
 from models.evaluation.metrics import PRF, auroc, iou, prf, rate
 from models.evaluation.sets import EVAL_MIX, FROZEN, FROZEN_DIGEST, SetSpec, build_set
 from models.evaluation.wire_rows import Resendable, VariantRow, variant_rows
-from models.simulator import simulate_session, wire
+from models.simulator import SimulatedSession, simulate_session, wire
 
 
 def run_csar2(model: TorchCsar2, prepared: list[PreparedSession], batch: int = 64) -> list[Csar2Result]:
@@ -111,6 +111,12 @@ def _fmt(v: float) -> str:
     return "n/a" if v != v else f"{v:.3f}"
 
 
+def _injected(sim: SimulatedSession) -> frozenset[str]:
+    """Every fault injected into a session, whether or not its delivered measurands show it."""
+    hidden = sim.info.get("unobservable")
+    return frozenset(sim.categories) | ({hidden} if hidden else set())
+
+
 def _public_rows(analyse: Callable[[list[PreparedSession]], list[Csar2Result]]) -> tuple[list[VariantRow], list[str]]:
     """Real public sessions, as metered and re-sent with each habit; names for the flag review."""
     from models.evaluation.public_sessions import DEFAULT_PATH, load_public_sessions
@@ -181,7 +187,9 @@ def evaluate(
         return run_csar2(model, prepared)
 
     k = n if variants_n is None else min(variants_n, n)
-    sim_rows = variant_rows([Resendable(s.values, s.context, frozenset(s.categories)) for s in h.sims[:k]], analyse)
+    # a variant re-sends the meter values before the session's own habits: a fault those habits hid
+    # (`unobservable`) may be visible again, so the truth is the injected fault, judged per variant
+    sim_rows = variant_rows([Resendable(s.values, s.context, _injected(s)) for s in h.sims[:k]], analyse)
     public_rows, public_names = _public_rows(analyse) if public else ([], [])
 
     digest = h.digest
@@ -220,6 +228,11 @@ def evaluate(
             f"{_fmt(rc.f1)} | {_fmt(fc.f1)} |"
         )
     fpr_h, fpr_hn = rate(m_flag[kinds == "healthy"]), rate(m_flag[kinds == "hard_negative"])
+    # healthy also holds sessions whose fault the delivered measurands cannot show (no label), yet
+    # whose data may still show something else: e.g. a register stall sent without power looks like
+    # an interruption. This row leaves them out.
+    pure = (kinds == "healthy") & np.array([not s.info.get("unobservable") for s in h.sims])
+    fpr_pure = rate(m_flag[pure])
     lines += [
         f"| **macro** | | | | **{_fmt(macro(m_prf))}** | | | | {_fmt(macro(r_prf))} | {_fmt(macro(if_prf))} |",
         "",
@@ -229,6 +242,8 @@ def evaluate(
         f"{_fmt(auroc(anom, np.array([len(p) for p in pred_r], float)))} | {_fmt(auroc(anom, if_scores))} |",
         f"| false-positive rate, healthy | {_fmt(fpr_h)} | "
         f"{_fmt(rate(r_flag[kinds == 'healthy']))} | {_fmt(rate(if_flag[kinds == 'healthy']))} |",
+        f"| false-positive rate, healthy with no fault injected at all | {_fmt(fpr_pure)} | "
+        f"{_fmt(rate(r_flag[pure]))} | {_fmt(rate(if_flag[pure]))} |",
         f"| false-positive rate, hard negatives | {_fmt(fpr_hn)} | "
         f"{_fmt(rate(r_flag[kinds == 'hard_negative']))} | {_fmt(rate(if_flag[kinds == 'hard_negative']))} |",
         f"| detection rate, anomalous | {_fmt(rate(m_flag[anom]))} | {_fmt(rate(r_flag[anom]))} | {_fmt(rate(if_flag[anom]))} |",
