@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from evwatch.clock import utc_now
-from evwatch.domain.api_keys import NewKey, generate_key
+from evwatch.domain.api_keys import SUPER_ADMIN, NewKey, generate_key
 from evwatch.private_files import write_secret
 from evwatch.storage.tenants import ClickHouseTenantStore
 
@@ -44,6 +44,6 @@ def bootstrap(tenants: ClickHouseTenantStore, var_dir: Path) -> NewKey | None:
         return None
     tenants.upsert_tenant(DEFAULT_TENANT, "Default tenant", utc_now())
     key_file = var_dir / KEY_FILE
-    key = issue_key(tenants, DEFAULT_TENANT, "super_admin", "bootstrap admin key", key_file)
+    key = issue_key(tenants, DEFAULT_TENANT, SUPER_ADMIN, "bootstrap admin key", key_file)
     announce(key, key_file, f"created tenant '{DEFAULT_TENANT}' and a super_admin API key")
     return key

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evwatch.config import Settings, load_settings
+from evwatch.domain.api_keys import SUPER_ADMIN
 from evwatch.private_files import private_dir
 
 if TYPE_CHECKING:
@@ -166,7 +167,7 @@ def create_key_cmd(settings: Settings, tenant_id: str, role: str, description: s
     if tenant_id not in tenants.existing({tenant_id}):
         print(f"evwatch: no tenant {tenant_id!r}", file=sys.stderr)
         return 1
-    target = key_file or settings.var_dir / (KEY_FILE if role == "super_admin" else f"{tenant_id}-{role}-key")
+    target = key_file or settings.var_dir / (KEY_FILE if role == SUPER_ADMIN else f"{tenant_id}-{role}-key")
     key = issue_key(tenants, tenant_id, role, description, target)
     announce(key, target, f"created a {role} API key for tenant '{tenant_id}' (key id {key.key_id})")
     return 0

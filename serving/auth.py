@@ -1,4 +1,4 @@
-"""Bearer API-key authentication and per-key rate limits: every /v1 handler receives the caller.
+"""Bearer API-key authentication, per-key rate limits and role checks: every /v1 handler receives the caller.
 
 The token is checked before the body is read (a dependency of every /v1 route). Lookups are
 cached briefly, hits and misses alike, in a bounded cache, so random tokens cannot grow memory,
@@ -21,6 +21,7 @@ from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
 
 from evwatch.clock import utc_now
 from evwatch.domain.api_keys import ApiKeyRecord, hash_key, is_usable
+from serving.access import enforce
 from serving.rate_limit import RateLimiter
 
 # Revocation takes effect within this many seconds.
@@ -76,4 +77,6 @@ def provide_caller(
             f"Rate limit of this API key reached; retry in {math.ceil(wait)} s.",
             headers={"Retry-After": str(math.ceil(wait))},
         )
+    # the route's declared roles, checked here so a refused caller never reaches the body
+    enforce(record.role, request.route_handler.opt)
     return Caller(record.tenant_id, record.role, record.key_id)

@@ -7,7 +7,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-ROLES = ("member", "admin", "super_admin")
+# Roles, least to most privileged. `super_admin` operates evwatch itself (tenants); `admin` runs a
+# tenant (keys, members, webhooks); `member` works with the tenant's data.
+MEMBER, ADMIN, SUPER_ADMIN = "member", "admin", "super_admin"
+ROLES = (MEMBER, ADMIN, SUPER_ADMIN)
 KEY_PREFIX = "evw_"
 
 

@@ -13,6 +13,7 @@ from evwatch.contracts.meter_values import CreateSessionRequest, ReplaceSessionR
 from evwatch.domain.bounds import check_query_time
 from evwatch.domain.errors import InvalidInput
 from evwatch.domain.sessions import SessionFilters
+from serving.access import EVERY_ROLE, allow
 from serving.auth import Caller
 from serving.errors import ERROR_RESPONSES
 from serving.json_body import JsonBody
@@ -27,7 +28,14 @@ class SessionController(Controller):
     path = "/v1/sessions"
     tags = ["Sessions"]
 
-    @get("/", operation_id="list_sessions", summary="List Sessions", sync_to_thread=True, responses=ERROR_RESPONSES)
+    @get(
+        "/",
+        operation_id="list_sessions",
+        opt=allow(EVERY_ROLE),
+        summary="List Sessions",
+        sync_to_thread=True,
+        responses=ERROR_RESPONSES,
+    )
     def list_sessions(
         self,
         caller: NamedDependency[Caller],
@@ -57,6 +65,7 @@ class SessionController(Controller):
     @post(
         "/",
         operation_id="create_session",
+        opt=allow(EVERY_ROLE),
         summary="Create Session",
         status_code=200,
         dto=JsonBody[CreateSessionRequest],
@@ -76,6 +85,7 @@ class SessionController(Controller):
     @get(
         "/{session_id:str}",
         operation_id="get_session_detail",
+        opt=allow(EVERY_ROLE),
         summary="Get Session Detail",
         sync_to_thread=True,
         responses=ERROR_RESPONSES,
@@ -89,6 +99,7 @@ class SessionController(Controller):
     @put(
         "/{session_id:str}",
         operation_id="replace_session",
+        opt=allow(EVERY_ROLE),
         summary="Replace Session",
         dto=JsonBody[ReplaceSessionRequest],
         return_dto=None,
@@ -108,6 +119,7 @@ class SessionController(Controller):
     @patch(
         "/{session_id:str}",
         operation_id="update_session",
+        opt=allow(EVERY_ROLE),
         summary="Update Session",
         dto=JsonBody[UpdateSessionRequest],
         return_dto=None,

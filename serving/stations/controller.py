@@ -6,6 +6,7 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
+from serving.access import EVERY_ROLE, allow
 from serving.auth import Caller
 from serving.errors import ERROR_RESPONSES
 from serving.pagination import Page
@@ -28,7 +29,14 @@ class StationController(Controller):
     path = "/v1/stations"
     tags = ["Stations"]
 
-    @get("/", operation_id="list_stations", summary="List Stations", sync_to_thread=True, responses=ERROR_RESPONSES)
+    @get(
+        "/",
+        operation_id="list_stations",
+        opt=allow(EVERY_ROLE),
+        summary="List Stations",
+        sync_to_thread=True,
+        responses=ERROR_RESPONSES,
+    )
     def list_stations(
         self,
         caller: NamedDependency[Caller],
@@ -42,6 +50,7 @@ class StationController(Controller):
     @get(
         "/lookup",
         operation_id="lookup_station_ids",
+        opt=allow(EVERY_ROLE),
         summary="Lookup Station Ids",
         sync_to_thread=True,
         responses=ERROR_RESPONSES,
@@ -55,6 +64,7 @@ class StationController(Controller):
     @get(
         "/{charging_station_id:str}",
         operation_id="get_station_detail",
+        opt=allow(EVERY_ROLE),
         summary="Get Station Detail",
         sync_to_thread=True,
         responses=ERROR_RESPONSES,
@@ -71,6 +81,7 @@ class StationController(Controller):
     @get(
         "/{charging_station_id:str}/anomalies",
         operation_id="list_station_anomalies",
+        opt=allow(EVERY_ROLE),
         summary="List Station Anomalies",
         sync_to_thread=True,
         responses=ERROR_RESPONSES,
@@ -88,6 +99,7 @@ class StationController(Controller):
     @get(
         "/{charging_station_id:str}/connectors",
         operation_id="get_station_connectors",
+        opt=allow(EVERY_ROLE),
         summary="Get Station Connectors",
         sync_to_thread=True,
         responses=ERROR_RESPONSES,
@@ -104,6 +116,7 @@ class StationController(Controller):
     @get(
         "/{charging_station_id:str}/energy",
         operation_id="get_station_energy",
+        opt=allow(EVERY_ROLE),
         summary="Get Station Energy",
         sync_to_thread=True,
         responses=ERROR_RESPONSES,
@@ -120,6 +133,7 @@ class StationController(Controller):
     @get(
         "/{charging_station_id:str}/inference",
         operation_id="get_station_inference",
+        opt=allow(EVERY_ROLE),
         summary="Get Station Inference",
         sync_to_thread=True,
         responses=ERROR_RESPONSES,
@@ -136,6 +150,7 @@ class StationController(Controller):
     @get(
         "/{charging_station_id:str}/shade-overview",
         operation_id="get_shade_overview",
+        opt=allow(EVERY_ROLE),
         summary="Get Shade Overview",
         sync_to_thread=True,
         responses=ERROR_RESPONSES,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Controller, get
 from litestar.di import NamedDependency
 
+from serving.access import EVERY_ROLE, allow
 from serving.auth import Caller
 from serving.errors import ERROR_RESPONSES
 from serving.statistics.schemas import Statistics
@@ -17,7 +18,14 @@ class StatisticsController(Controller):
     path = "/v1/statistics"
     tags = ["Statistics"]
 
-    @get("/", operation_id="get_statistics", summary="Get Statistics", sync_to_thread=True, responses=ERROR_RESPONSES)
+    @get(
+        "/",
+        operation_id="get_statistics",
+        opt=allow(EVERY_ROLE),
+        summary="Get Statistics",
+        sync_to_thread=True,
+        responses=ERROR_RESPONSES,
+    )
     def get_statistics(
         self, caller: NamedDependency[Caller], statistics: NamedDependency[StatisticsService]
     ) -> Statistics:
