@@ -40,6 +40,7 @@ from serving.dependencies import ApiServices, ReadinessReport
 from serving.sessions.service import SessionService
 from serving.stations.service import StationService
 from serving.statistics.service import StatisticsService
+from serving.tenants.service import TenantService
 from workers.analysis_sweeper import AnalysisSweeper
 from workers.follow import Follower
 from workers.loop import WorkerThread
@@ -138,6 +139,7 @@ class Runtime:
             sessions=SessionService(sessions, SessionAnalyser(sessions, self.csar2), self.settings.bounds),
             stations=StationService(stations),
             statistics=StatisticsService(ClickHouseStatisticsFacts(self.client), stations),
+            tenants=TenantService(ClickHouseTenantStore(self.client)),
             keys=KeyCache(ClickHouseTenantStore(self.client).find_api_key),
             readiness=self.readiness,
         )

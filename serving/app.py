@@ -26,8 +26,9 @@ from serving.rate_limit import RateLimiter
 from serving.sessions.controller import SessionController
 from serving.stations.controller import StationController
 from serving.statistics.controller import StatisticsController
+from serving.tenants.controller import TenantController
 
-V1_CONTROLLERS = [SessionController, StationController, StatisticsController]
+V1_CONTROLLERS = [SessionController, StationController, StatisticsController, TenantController]
 
 # Opens the services when the app starts and closes them when it stops.
 OpenServices = Callable[[], AbstractContextManager[ApiServices]]

@@ -12,6 +12,7 @@ from serving.auth import KeyCache
 from serving.sessions.service import SessionService
 from serving.stations.service import StationService
 from serving.statistics.service import StatisticsService
+from serving.tenants.service import TenantService
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class ApiServices:
     sessions: SessionService
     stations: StationService
     statistics: StatisticsService
+    tenants: TenantService
     keys: KeyCache
     readiness: Readiness
 
@@ -53,7 +55,7 @@ class ServiceSlot:
         return self._services
 
     def providers(self) -> dict[str, Provide]:
-        """Litestar dependencies by parameter name: `sessions`, `stations`, `statistics`, `keys`, `readiness`."""
+        """Litestar dependencies by parameter name: `sessions`, `stations`, `statistics`, `tenants`, `keys`, `readiness`."""
 
         def sessions() -> SessionService:
             return self.get().sessions
@@ -63,6 +65,9 @@ class ServiceSlot:
 
         def statistics() -> StatisticsService:
             return self.get().statistics
+
+        def tenants() -> TenantService:
+            return self.get().tenants
 
         def keys() -> KeyCache:
             return self.get().keys
@@ -74,6 +79,7 @@ class ServiceSlot:
             "sessions": Provide(sessions, sync_to_thread=False),
             "stations": Provide(stations, sync_to_thread=False),
             "statistics": Provide(statistics, sync_to_thread=False),
+            "tenants": Provide(tenants, sync_to_thread=False),
             "keys": Provide(keys, sync_to_thread=False),
             "readiness": Provide(readiness, sync_to_thread=False),
         }

@@ -39,6 +39,16 @@ class ClickHouseTenantStore:
         ).result_rows
         return {r[0] for r in rows}
 
+    def list_tenants(self, offset: int, limit: int) -> tuple[list[tuple[str, str, datetime]], int]:
+        """(tenant_id, name, created_at) of one page, oldest first, and how many tenants there are."""
+        rows = self._client.query(
+            "SELECT tenant_id, name, created_at FROM tenants FINAL ORDER BY created_at, tenant_id "
+            "LIMIT {limit:UInt32} OFFSET {offset:UInt64}",
+            parameters={"limit": limit, "offset": offset},
+        ).result_rows
+        total = scalar(self._client, "SELECT count() FROM tenants FINAL")
+        return [(str(t), str(n), c) for t, n, c in rows], total
+
     def count_api_keys(self) -> int:
         """Number of API keys across all tenants (0 means a fresh database)."""
         return scalar(self._client, "SELECT count() FROM api_keys FINAL")

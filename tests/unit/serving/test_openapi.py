@@ -115,7 +115,8 @@ def _operations(doc: Doc) -> dict[tuple[str, str], Doc]:
     out = {}
     for path, item in doc["paths"].items():
         for method in METHODS:
-            if method in item and path.startswith("/v1"):
+            # `Admin` operations are evwatch's extension beside the contract (tested below)
+            if method in item and path.startswith("/v1") and "Admin" not in item[method].get("tags", []):
                 operation = dict(item[method])
                 operation["parameters"] = [*item.get("parameters", []), *operation.get("parameters", [])]
                 out[(method, path)] = operation
@@ -178,3 +179,17 @@ def test_errors_are_documented_with_the_error_schema(served: Doc, contract: Doc)
 @pytest.mark.skipif(not UPSTREAM.exists(), reason="the product owner's contract is only in the development workspace")
 def test_the_vendored_contract_is_the_product_owners() -> None:
     assert CONTRACT.read_text() == UPSTREAM.read_text()
+
+
+def test_the_admin_extension_is_documented_with_its_exact_shape(served: Doc) -> None:
+    tenants = served["paths"]["/v1/admin/tenants"]
+    create, listing = tenants["post"], tenants["get"]
+    assert create["tags"] == listing["tags"] == ["Admin"]
+    assert _json_schema(served, create["requestBody"]) == {"required": ["name"], "props": {"name": "scalar"}}
+    created = {"tenantId": "scalar", "name": "scalar", "apiKey": "scalar", "createdAt": "scalar"}
+    assert _json_schema(served, create["responses"]["201"]) == {"required": sorted(created), "props": created}
+    assert _parameters(served, {"parameters": listing["parameters"]}) == {
+        ("query", "page"): False,
+        ("query", "pageSize"): False,
+    }
+    assert "403" in create["responses"] and "403" in listing["responses"]

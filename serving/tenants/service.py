@@ -1,0 +1,66 @@
+"""Creating a tenant gives it an id chosen here and an `admin` key shown once; listing pages through them."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
+
+from evwatch.clock import utc_now
+from evwatch.domain.api_keys import ADMIN, NewKey, generate_key
+from serving.pagination import Page, Pagination
+from serving.tenants.schemas import CreatedTenant, ListTenantsResponse, TenantSummary
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+class TenantStore(Protocol):
+    """What the service needs from storage (`evwatch.storage.tenants.ClickHouseTenantStore`)."""
+
+    def upsert_tenant(self, tenant_id: str, name: str, created_at: datetime) -> None: ...
+
+    def insert_api_key(
+        self,
+        tenant_id: str,
+        key: NewKey,
+        role: str,
+        description: str | None,
+        created_at: datetime,
+        expires_at: datetime | None,
+    ) -> None: ...
+
+    def list_tenants(self, offset: int, limit: int) -> tuple[list[tuple[str, str, datetime]], int]: ...
+
+
+def tenant_id_for(name: str, suffix: str) -> str:
+    """A readable, unique id: the name as a slug (at most 40 characters) plus a random suffix."""
+    slug = _NOT_SLUG.sub("-", name.lower()).strip("-")[:40].strip("-") or "tenant"
+    return f"{slug}-{suffix}"
+
+
+class TenantService:
+    """The tenant use cases of evwatch's operators."""
+
+    def __init__(self, store: TenantStore, clock: Callable[[], datetime] = utc_now) -> None:
+        self._store = store
+        self._clock = clock
+
+    def create(self, name: str) -> CreatedTenant:
+        """A new tenant with an `admin` key; the key is stored hashed and shown only in the answer."""
+        now = self._clock()
+        tenant_id = tenant_id_for(name, secrets.token_hex(4))
+        key = generate_key()
+        # the key first: a tenant row without a key is unreachable, a key without a tenant row is refused
+        self._store.insert_api_key(tenant_id, key, ADMIN, f"first admin key of {name}"[:200], now, None)
+        self._store.upsert_tenant(tenant_id, name, now)
+        return CreatedTenant(tenant_id=tenant_id, name=name, api_key=key.plain, created_at=now)
+
+    def list_tenants(self, page: Page) -> ListTenantsResponse:
+        """One page of tenants, oldest first."""
+        rows, total = self._store.list_tenants(page.number * page.size, page.size)
+        return ListTenantsResponse(
+            content=[TenantSummary(tenant_id=t, name=n, created_at=c) for t, n, c in rows],
+            pagination=Pagination.of(page, total),
+        )
