@@ -35,6 +35,7 @@ from pipeline.sessions.steps import SessionDeps
 from pipeline.stations.processor import StationWindowConfig
 from pipeline.stations.steps import StationDeps
 from pipeline.tenants import KnownTenants
+from serving.api_keys.service import ApiKeyService
 from serving.auth import KeyCache
 from serving.dependencies import ApiServices, ReadinessReport
 from serving.sessions.service import SessionService
@@ -140,6 +141,9 @@ class Runtime:
             stations=StationService(stations),
             statistics=StatisticsService(ClickHouseStatisticsFacts(self.client), stations),
             tenants=TenantService(ClickHouseTenantStore(self.client)),
+            keys_admin=ApiKeyService(
+                ClickHouseTenantStore(self.client), timedelta(days=self.settings.api.key_lifetime_days)
+            ),
             keys=KeyCache(ClickHouseTenantStore(self.client).find_api_key),
             readiness=self.readiness,
         )

@@ -94,6 +94,8 @@ class ApiSettings(msgspec.Struct, frozen=True, kw_only=True):
     # Per API key: a steady rate and a burst allowance (token bucket); generous for dashboards and backends.
     rate_per_s: float = 50.0
     rate_burst: float = 200.0
+    # Keys created through the API stop working after this many days (the server sets `expiresAt`).
+    key_lifetime_days: int = 90
 
 
 class PipelineSettings(msgspec.Struct, frozen=True, kw_only=True):
@@ -225,6 +227,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             max_body_bytes=int(get("API_MAX_BODY_BYTES", str(d.api.max_body_bytes))),
             rate_per_s=float(get("API_RATE_PER_S", str(d.api.rate_per_s))),
             rate_burst=float(get("API_RATE_BURST", str(d.api.rate_burst))),
+            key_lifetime_days=int(get("API_KEY_LIFETIME_DAYS", str(d.api.key_lifetime_days))),
         ),
         pipeline=PipelineSettings(
             enabled=_flag(get("PIPELINE_ENABLED", str(d.pipeline.enabled))),

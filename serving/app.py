@@ -17,6 +17,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from evwatch.config import ApiSettings
 from evwatch.domain.bounds import Bounds
+from serving.api_keys.controller import ApiKeyController
 from serving.auth import provide_caller
 from serving.dependencies import ApiServices, ServiceSlot
 from serving.errors import EXCEPTION_HANDLERS
@@ -28,7 +29,7 @@ from serving.stations.controller import StationController
 from serving.statistics.controller import StatisticsController
 from serving.tenants.controller import TenantController
 
-V1_CONTROLLERS = [SessionController, StationController, StatisticsController, TenantController]
+V1_CONTROLLERS = [SessionController, StationController, StatisticsController, ApiKeyController, TenantController]
 
 # Opens the services when the app starts and closes them when it stops.
 OpenServices = Callable[[], AbstractContextManager[ApiServices]]

@@ -24,8 +24,8 @@ from evwatch.domain.api_keys import ApiKeyRecord, hash_key, is_usable
 from serving.access import enforce
 from serving.rate_limit import RateLimiter
 
-# Revocation takes effect within this many seconds.
-_CACHE_TTL_S = 5.0
+# Revocation and expiry take effect within this many seconds on every worker.
+_CACHE_TTL_S = 1.0
 _CACHE_SIZE = 20_000
 _UNAUTHORIZED = "Missing or invalid bearer token."
 

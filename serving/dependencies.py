@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar.di import Provide
 
+from serving.api_keys.service import ApiKeyService
 from serving.auth import KeyCache
 from serving.sessions.service import SessionService
 from serving.stations.service import StationService
@@ -34,6 +35,7 @@ class ApiServices:
     stations: StationService
     statistics: StatisticsService
     tenants: TenantService
+    keys_admin: ApiKeyService
     keys: KeyCache
     readiness: Readiness
 
@@ -55,7 +57,7 @@ class ServiceSlot:
         return self._services
 
     def providers(self) -> dict[str, Provide]:
-        """Litestar dependencies by parameter name: `sessions`, `stations`, `statistics`, `tenants`, `keys`, `readiness`."""
+        """Litestar dependencies by parameter name: `sessions`, `stations`, `statistics`, `tenants`, `keys_admin`, `keys`, `readiness`."""
 
         def sessions() -> SessionService:
             return self.get().sessions
@@ -69,6 +71,9 @@ class ServiceSlot:
         def tenants() -> TenantService:
             return self.get().tenants
 
+        def keys_admin() -> ApiKeyService:
+            return self.get().keys_admin
+
         def keys() -> KeyCache:
             return self.get().keys
 
@@ -80,6 +85,7 @@ class ServiceSlot:
             "stations": Provide(stations, sync_to_thread=False),
             "statistics": Provide(statistics, sync_to_thread=False),
             "tenants": Provide(tenants, sync_to_thread=False),
+            "keys_admin": Provide(keys_admin, sync_to_thread=False),
             "keys": Provide(keys, sync_to_thread=False),
             "readiness": Provide(readiness, sync_to_thread=False),
         }

@@ -49,3 +49,23 @@ def generate_key() -> NewKey:
 def is_usable(record: ApiKeyRecord, now: datetime) -> bool:
     """Neither revoked nor expired."""
     return record.revoked_at is None and (record.expires_at is None or record.expires_at > now)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyInfo:
+    """A stored key as its tenant's admins see it (never its value)."""
+
+    tenant_id: str
+    key_id: str
+    name: str
+    description: str | None
+    role: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+def may_grant(caller_role: str, role: str) -> bool:
+    """A caller hands out its own role or a lesser one, never more."""
+    return ROLES.index(role) <= ROLES.index(caller_role)

@@ -7,8 +7,10 @@ from datetime import datetime
 
 from clickhouse_connect.driver.client import Client
 
-from evwatch.domain.api_keys import ApiKeyRecord, NewKey
+from evwatch.domain.api_keys import ApiKeyInfo, ApiKeyRecord, NewKey
 from evwatch.storage.clickhouse import scalar
+
+_INFO_COLUMNS = "tenant_id, key_id, name, description, role, created_at, expires_at, last_used_at, revoked_at"
 
 
 def _version() -> int:
@@ -61,6 +63,7 @@ class ClickHouseTenantStore:
         description: str | None,
         created_at: datetime,
         expires_at: datetime | None,
+        name: str = "",
     ) -> None:
         """Store a new key (hash only)."""
         self._client.insert(
@@ -71,6 +74,7 @@ class ClickHouseTenantStore:
                     key.key_id,
                     key.hash,
                     key.prefix,
+                    name,
                     role,
                     description,
                     created_at,
@@ -85,6 +89,7 @@ class ClickHouseTenantStore:
                 "key_id",
                 "key_hash",
                 "key_prefix",
+                "name",
                 "role",
                 "description",
                 "created_at",
@@ -93,6 +98,32 @@ class ClickHouseTenantStore:
                 "revoked_at",
                 "version",
             ],
+        )
+
+    def list_api_keys(self, tenant_id: str) -> list[ApiKeyInfo]:
+        """Every key of the tenant, revoked ones included, newest first."""
+        rows = self._client.query(
+            f"SELECT {_INFO_COLUMNS} FROM api_keys FINAL WHERE tenant_id = {{t:String}} ORDER BY created_at DESC, key_id",
+            parameters={"t": tenant_id},
+        ).result_rows
+        return [ApiKeyInfo(*row) for row in rows]
+
+    def revoke_api_key(self, tenant_id: str, key_id: str, at: datetime) -> bool:
+        """Mark the key revoked (once; a revoked key keeps its first `revoked_at`); False if the tenant has no such key."""
+        self._client.command(
+            "INSERT INTO api_keys (tenant_id, key_id, key_hash, key_prefix, name, role, description, created_at, "
+            "expires_at, last_used_at, revoked_at, version) "
+            "SELECT tenant_id, key_id, key_hash, key_prefix, name, role, description, created_at, expires_at, "
+            "last_used_at, {at:DateTime64(3, 'UTC')}, {v:UInt64} FROM api_keys FINAL "
+            "WHERE tenant_id = {t:String} AND key_id = {k:String} AND revoked_at IS NULL",
+            parameters={"t": tenant_id, "k": key_id, "at": at, "v": _version()},
+        )
+        return bool(
+            scalar(
+                self._client,
+                "SELECT count() FROM api_keys FINAL WHERE tenant_id = {t:String} AND key_id = {k:String}",
+                {"t": tenant_id, "k": key_id},
+            )
         )
 
     def find_api_key(self, key_hash: str) -> ApiKeyRecord | None:

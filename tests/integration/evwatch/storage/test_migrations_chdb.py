@@ -74,7 +74,7 @@ def test_an_upgrade_to_the_session_log_keeps_sessions_readings_and_analyses(tmp_
         tmp_path,
     )
     assert out.splitlines() == [
-        "[7, 8, 9, 105]",
+        "[7, 8, 9, 10, 105]",
         "[('s1', 'finished', '{\"maxPowerKw\":11}', 0), ('s2', 'active', '{}', 0)]",
         "[(0.0,), (10.0,), (5.0,), (5.0,)]",
         "[('inf1', 1)]",

@@ -1,0 +1,1 @@
+"""`/v1/api-keys`: a tenant's admins list, create and revoke its keys."""
