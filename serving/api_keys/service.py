@@ -12,8 +12,8 @@ from evwatch.domain.errors import NotFound
 from serving.api_keys.schemas import ApiKey, CreateApiKeyRequest, CreateApiKeyResponse, ListApiKeysResponse
 
 
-class ApiKeyStore(Protocol):
-    """What the service needs from storage (`evwatch.storage.tenants.ClickHouseTenantStore`)."""
+class KeyIssuer(Protocol):
+    """Storing a new key, hashed (`evwatch.storage.tenants.ClickHouseTenantStore`)."""
 
     def insert_api_key(
         self,
@@ -25,6 +25,10 @@ class ApiKeyStore(Protocol):
         expires_at: datetime | None,
         name: str = "",
     ) -> None: ...
+
+
+class ApiKeyStore(KeyIssuer, Protocol):
+    """What the key service needs from storage."""
 
     def list_api_keys(self, tenant_id: str) -> list[ApiKeyInfo]: ...
 

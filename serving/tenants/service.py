@@ -9,27 +9,18 @@ from datetime import datetime
 from typing import Protocol
 
 from evwatch.clock import utc_now
-from evwatch.domain.api_keys import ADMIN, NewKey, generate_key
+from evwatch.domain.api_keys import ADMIN, generate_key
+from serving.api_keys.service import KeyIssuer
 from serving.pagination import Page, Pagination
 from serving.tenants.schemas import CreatedTenant, ListTenantsResponse, TenantSummary
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-class TenantStore(Protocol):
+class TenantStore(KeyIssuer, Protocol):
     """What the service needs from storage (`evwatch.storage.tenants.ClickHouseTenantStore`)."""
 
     def upsert_tenant(self, tenant_id: str, name: str, created_at: datetime) -> None: ...
-
-    def insert_api_key(
-        self,
-        tenant_id: str,
-        key: NewKey,
-        role: str,
-        description: str | None,
-        created_at: datetime,
-        expires_at: datetime | None,
-    ) -> None: ...
 
     def list_tenants(self, offset: int, limit: int) -> tuple[list[tuple[str, str, datetime]], int]: ...
 
@@ -53,7 +44,9 @@ class TenantService:
         tenant_id = tenant_id_for(name, secrets.token_hex(4))
         key = generate_key()
         # the key first: a tenant row without a key is unreachable, a key without a tenant row is refused
-        self._store.insert_api_key(tenant_id, key, ADMIN, f"first admin key of {name}"[:200], now, None)
+        self._store.insert_api_key(
+            tenant_id, key, ADMIN, f"first admin key of {name}"[:200], now, None, name="first admin key"
+        )
         self._store.upsert_tenant(tenant_id, name, now)
         return CreatedTenant(tenant_id=tenant_id, name=name, api_key=key.plain, created_at=now)
 

@@ -27,6 +27,7 @@ class _Store:
         description: str | None,
         created_at: datetime,
         expires_at: datetime | None,
+        name: str = "",
     ) -> None:
         self.keys.append((tenant_id, key, role))
 
