@@ -12,7 +12,7 @@ from typing import Any
 
 from litestar.exceptions import PermissionDeniedException
 
-from evwatch.domain.api_keys import ADMIN, MEMBER, ROLES, SUPER_ADMIN
+from evwatch.domain.api_keys import ADMIN, ROLES, SUPER_ADMIN
 
 Policy = frozenset[str]
 
@@ -20,7 +20,6 @@ EVERY_ROLE: Policy = frozenset(ROLES)
 # The contract's "admin only": the tenant's admins and evwatch's operators.
 ADMINS: Policy = frozenset({ADMIN, SUPER_ADMIN})
 SUPER_ADMINS: Policy = frozenset({SUPER_ADMIN})
-assert MEMBER in EVERY_ROLE - ADMINS
 
 _POLICY = "access_policy"
 

@@ -98,13 +98,20 @@ def _to_canonical(name: str, family: UnitFamily, unit: str | None, value: float)
     return family.canonical or used, value * factor
 
 
-def normalise(measurand: str | None, unit: str | None, value: float) -> tuple[str, str | None, float]:
-    """(measurand, canonical unit, value in that unit), or UnitError naming the bad field."""
+def convert(measurand: str | None, unit: str | None, value: float) -> tuple[str, str | None, float]:
+    """(measurand, canonical unit, value in that unit) without judging the value; UnitError for a bad name or unit."""
     name = measurand or DEFAULT_MEASURAND
     family = MEASURANDS.get(name)
     if family is None:
         raise UnitError("measurand", f"`{name}` is not an OCPP measurand")
     canonical, converted = _to_canonical(name, family, unit, value)
+    return name, canonical, converted
+
+
+def normalise(measurand: str | None, unit: str | None, value: float) -> tuple[str, str | None, float]:
+    """(measurand, canonical unit, value in that unit), or UnitError naming the bad field."""
+    name, canonical, converted = convert(measurand, unit, value)
+    family = MEASURANDS[name]
     low, high = family.limits
     if not low <= converted <= high:
         shown = canonical or "(no unit)"

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from evwatch.domain.categories import observable
 from models.csar2.preprocess import PreparedSession, prepare
 from models.csar2.schema import Csar2Result, SessionContext
@@ -70,7 +68,7 @@ def variant_rows(sessions: Sequence[Resendable], analyse: Analyse) -> list[Varia
                 variant=name,
                 sessions=len(prepared),
                 flagged=len(flags),
-                detected=int(np.sum([bool(found[k] & truth[k]) for k in anomalous])) if anomalous else 0,
+                detected=sum(bool(found[k] & truth[k]) for k in anomalous),
                 anomalous=len(anomalous),
                 flags=flags,
             )

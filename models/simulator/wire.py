@@ -18,15 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from evwatch.domain.categories import ENERGY_EVIDENCE, POWER_EVIDENCE, SOC_EVIDENCE
 from evwatch.domain.ocpp import CURRENT, ENERGY, INTERVAL_ENERGY, OUTLET, POWER, SOC, VOLTAGE
+from evwatch.domain.units import MEASURANDS, convert
+from models.csar2.resample import clean
 from models.csar2.schema import Reading
 
 BEGIN, END, PERIODIC = "Transaction.Begin", "Transaction.End", "Sample.Periodic"
-
-# canonical unit of each measurand on the wire, and the factor from each unit a backend may use
-_CANONICAL = {ENERGY: "kWh", INTERVAL_ENERGY: "kWh", POWER: "kW", SOC: "Percent", CURRENT: "A", VOLTAGE: "V"}
-UNIT_SCALE = {"Wh": 1e-3, "kWh": 1.0, "W": 1e-3, "kW": 1.0, "Percent": 1.0, "A": 1.0, "V": 1.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,16 +43,8 @@ Values = list[Value]
 
 
 def evidence(values: Sequence[Value]) -> frozenset[str]:
-    """The kinds of readings a session shows (what `evwatch.domain.categories.observable` asks for)."""
-    kinds = {v.measurand for v in values}
-    out = set()
-    if kinds & {ENERGY, INTERVAL_ENERGY}:
-        out.add(ENERGY_EVIDENCE)
-    if POWER in kinds:
-        out.add(POWER_EVIDENCE)
-    if SOC in kinds:
-        out.add(SOC_EVIDENCE)
-    return frozenset(out)
+    """The kinds of readings a session shows, exactly as CSAR-2's cleaning sees them."""
+    return clean(readings_of(values)).evidence
 
 
 # --- one habit each; all pure and deterministic given their arguments ---
@@ -187,10 +176,11 @@ def render(values: Sequence[Value], rendering: Rendering = Rendering()) -> list[
     units = {ENERGY: rendering.energy_unit, INTERVAL_ENERGY: rendering.energy_unit, POWER: rendering.power_unit}
     out = []
     for v in values:
-        unit = units.get(v.measurand, _CANONICAL.get(v.measurand, ""))
+        family = MEASURANDS[v.measurand]
+        unit = units.get(v.measurand, family.canonical or "")
         raw: dict[str, Any] = {
             "timestamp": rfc3339(v.ts, rendering.utc_offset_minutes),
-            "value": round(v.value / UNIT_SCALE[unit], 6),
+            "value": round(v.value / family.factors[unit], 6),
             "measurand": v.measurand,
             "unit": unit,
         }
@@ -205,12 +195,15 @@ def render(values: Sequence[Value], rendering: Rendering = Rendering()) -> list[
 
 
 def normalise(raw: Sequence[dict[str, Any]]) -> list[Reading]:
-    """Raw dicts -> the model's Readings (what evwatch's edge does: units to canonical, time to epoch)."""
+    """Raw dicts -> the model's Readings: units to canonical as evwatch's edge converts them, time to epoch.
+
+    The edge's plausibility bounds are not applied: severe simulated spikes exceed them on purpose.
+    """
     out = []
     for r in raw:
         ts = datetime.fromisoformat(str(r["timestamp"]).replace("Z", "+00:00")).timestamp()
-        value = float(r["value"]) * UNIT_SCALE[str(r["unit"])]
-        out.append(Reading(ts, str(r["measurand"]), value, r.get("phase"), location=r.get("location")))
+        measurand, _, value = convert(str(r["measurand"]), str(r["unit"]), float(r["value"]))
+        out.append(Reading(ts, measurand, value, r.get("phase"), location=r.get("location")))
     return out
 
 

@@ -331,6 +331,21 @@ def _json_lines(path: Path) -> Iterator[dict[str, Any]]:
                 yield obj
 
 
+def _trace_session(
+    session_id: str, kind: str, trace: dict[str, Any], connector: Any, readings: list[dict[str, Any]]
+) -> Session:
+    """One fixture session from a trace object of the committed raw files."""
+    return {
+        "sessionId": session_id,
+        "source": f"{kind}:{trace['repository']}",
+        "chargingStationId": str(trace["chargePointId"]),
+        "connectorId": str(connector or "unknown"),
+        "currentType": trace.get("currentType"),
+        "maxPowerKw": trace.get("maxPowerKw"),
+        "readings": _unique_sorted(readings),
+    }
+
+
 def ocpp_trace_sessions(path: Path) -> Iterator[Session]:
     """Sessions from real OCPP MeterValues frames (``public_ocpp_traces.jsonl``), one per trace object."""
     for trace in _json_lines(path):
@@ -338,15 +353,7 @@ def ocpp_trace_sessions(path: Path) -> Iterator[Session]:
         for message in trace["messages"]:
             for meter_value in message["meterValue"]:
                 readings.extend(ocpp_frame_readings(meter_value))
-        yield {
-            "sessionId": f"ocpp-{trace['traceId']}",
-            "source": f"ocpp-trace:{trace['repository']}",
-            "chargingStationId": str(trace["chargePointId"]),
-            "connectorId": str(trace.get("connectorId") or "unknown"),
-            "currentType": trace.get("currentType"),
-            "maxPowerKw": trace.get("maxPowerKw"),
-            "readings": _unique_sorted(readings),
-        }
+        yield _trace_session(f"ocpp-{trace['traceId']}", "ocpp-trace", trace, trace.get("connectorId"), readings)
 
 
 def evcc_log_sessions(path: Path) -> Iterator[Session]:
@@ -361,15 +368,7 @@ def evcc_log_sessions(path: Path) -> Iterator[Session]:
             measurand, scale = EVCC_MEASURANDS[match["what"]]
             wall = datetime.strptime(match["ts"], "%Y/%m/%d %H:%M:%S").replace(tzinfo=tz)
             readings.append(_reading(wall.timestamp(), measurand, float(match["value"]) * scale))
-        yield {
-            "sessionId": f"evcc-log-{trace['traceId']}",
-            "source": f"evcc-log:{trace['repository']}",
-            "chargingStationId": str(trace["chargePointId"]),
-            "connectorId": str(trace.get("loadpoint") or "unknown"),
-            "currentType": trace.get("currentType"),
-            "maxPowerKw": trace.get("maxPowerKw"),
-            "readings": _unique_sorted(readings),
-        }
+        yield _trace_session(f"evcc-log-{trace['traceId']}", "evcc-log", trace, trace.get("loadpoint"), readings)
 
 
 @dataclass(frozen=True, slots=True)
