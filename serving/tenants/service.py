@@ -43,11 +43,12 @@ class TenantService:
         now = self._clock()
         tenant_id = tenant_id_for(name, secrets.token_hex(4))
         key = generate_key()
-        # the key first: a tenant row without a key is unreachable, a key without a tenant row is refused
+        # the tenant first: a crash before the key leaves an unreachable tenant (the caller retries and
+        # gets a new id), never a working key of a tenant the pipeline does not know
+        self._store.upsert_tenant(tenant_id, name, now)
         self._store.insert_api_key(
             tenant_id, key, ADMIN, f"first admin key of {name}"[:200], now, None, name="first admin key"
         )
-        self._store.upsert_tenant(tenant_id, name, now)
         return CreatedTenant(tenant_id=tenant_id, name=name, api_key=key.plain, created_at=now)
 
     def list_tenants(self, page: Page) -> ListTenantsResponse:
