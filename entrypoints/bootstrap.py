@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from evwatch.clock import utc_now
-from evwatch.domain.api_keys import SUPER_ADMIN, NewKey, generate_key
+from evwatch.domain.api_keys import NewKey, generate_key
+from evwatch.domain.roles import SUPER_ADMIN
 from evwatch.private_files import write_secret
 from evwatch.storage.tenants import ClickHouseTenantStore
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evwatch.config import Settings, load_settings
-from evwatch.domain.api_keys import SUPER_ADMIN
+from evwatch.domain.roles import SUPER_ADMIN
 from evwatch.private_files import private_dir
 
 if TYPE_CHECKING:
@@ -151,7 +151,7 @@ def create_key_cmd(settings: Settings, tenant_id: str, role: str, description: s
     """Issue an API key (e.g. a new super_admin key when the bootstrap key file is lost)."""
     from entrypoints.bootstrap import DEFAULT_TENANT, KEY_FILE, announce, issue_key
     from evwatch.clock import utc_now
-    from evwatch.domain.api_keys import ROLES
+    from evwatch.domain.roles import ROLES
     from evwatch.storage.clickhouse import connect
     from evwatch.storage.migrations import migrate
     from evwatch.storage.tenants import ClickHouseTenantStore
@@ -173,6 +173,40 @@ def create_key_cmd(settings: Settings, tenant_id: str, role: str, description: s
     return 0
 
 
+def issue_token_cmd(
+    settings: Settings, tenant_id: str | None, email: str, role: str | None, user: str | None, hours: float
+) -> int:
+    """Print a member token signed with the embedded secret (local use: the API, tests, demos)."""
+    from datetime import timedelta
+
+    from entrypoints.runtime import token_secret
+    from evwatch.clock import utc_now
+    from evwatch.domain.roles import ROLES
+    from evwatch.tokens import issue_token
+
+    if settings.auth.jwks_url:
+        print("evwatch: member tokens come from your issuer (EVWATCH_AUTH_JWKS_URL is set)", file=sys.stderr)
+        return 2
+    if role is not None and role not in ROLES:
+        print(f"evwatch: --role must be one of {', '.join(ROLES)}", file=sys.stderr)
+        return 2
+    if tenant_id is None and role is not None:
+        print("evwatch: --role needs --tenant (a token without a tenant is for open signup)", file=sys.stderr)
+        return 2
+    token = issue_token(
+        settings.auth,
+        token_secret(settings),
+        subject=user or email,
+        email=email,
+        tenant_id=tenant_id,
+        role=role,
+        now=utc_now(),
+        lifetime=timedelta(hours=hours),
+    )
+    print(token)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `evwatch` command."""
     argv = sys.argv[1:] if argv is None else argv
@@ -191,6 +225,14 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--tenant", default="default", help="tenant id (default: default)")
     create.add_argument("--description", default="issued by evwatch keys create")
     create.add_argument("--file", type=Path, help="where to save it (default: under EVWATCH_VAR_DIR)")
+    tokens = sub.add_parser("tokens", help="member token commands (embedded HS256 mode)")
+    tokens_sub = tokens.add_subparsers(dest="tokens_command", required=True)
+    issue = tokens_sub.add_parser("issue", help="print a member token (JWT) for local use")
+    issue.add_argument("--email", required=True)
+    issue.add_argument("--tenant", help="tenant id; omit for an open-signup token (no tenant yet)")
+    issue.add_argument("--role", help="member, admin or super_admin (with --tenant)")
+    issue.add_argument("--user", help="user id, the token's `sub` (default: the email)")
+    issue.add_argument("--hours", type=float, default=12.0, help="lifetime (default: 12)")
     sub.add_parser("models", help="simulate | train | evaluate | export (see `evwatch models -h`)", add_help=False)
     args, rest = parser.parse_known_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -205,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
         return run(settings)
     if args.command == "serve":
         return serve(settings)
+    if args.command == "tokens":
+        return issue_token_cmd(settings, args.tenant, args.email, args.role, args.user, args.hours)
     if args.command == "keys":
         return create_key_cmd(settings, args.tenant, args.role, args.description, args.file)
     return migrate_cmd(settings, args.dry_run)

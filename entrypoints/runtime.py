@@ -19,12 +19,16 @@ from evwatch.config import Settings
 from evwatch.inference.models import csar2_model, shade_model
 from evwatch.inference.triton import TritonModel
 from evwatch.kafka import ConfirmedPublisher, is_reachable
+from evwatch.private_files import read_or_create_secret
 from evwatch.storage.clickhouse import connect, ping
+from evwatch.storage.members import ClickHouseMemberStore
 from evwatch.storage.migrations import migrate
+from evwatch.storage.organizations import ClickHouseOrganizationStore
 from evwatch.storage.sessions import ClickHouseSessionStore
 from evwatch.storage.stations import ClickHouseStationStore
 from evwatch.storage.statistics import ClickHouseStatisticsFacts
 from evwatch.storage.tenants import ClickHouseTenantStore
+from evwatch.tokens import TokenVerifier
 from models.shade.metadata import threshold
 from pipeline.flow import build_flow
 from pipeline.incoming import Edge
@@ -36,8 +40,12 @@ from pipeline.stations.processor import StationWindowConfig
 from pipeline.stations.steps import StationDeps
 from pipeline.tenants import KnownTenants
 from serving.api_keys.service import ApiKeyService
-from serving.auth import KeyCache
+from serving.auth import Authenticator, KeyCache
 from serving.dependencies import ApiServices, ReadinessReport
+from serving.key_usage import KeyUsage
+from serving.members.directory import MemberDirectory
+from serving.members.service import MemberService
+from serving.organization.service import OrganizationService
 from serving.sessions.service import SessionService
 from serving.stations.service import StationService
 from serving.statistics.service import StatisticsService
@@ -95,6 +103,18 @@ def workers(settings: Settings, csar2: TritonModel) -> list[WorkerThread]:
     ]
 
 
+def token_verifier(settings: Settings) -> TokenVerifier:
+    """Member tokens: the issuer's JWKS when configured, else the configured or embedded HS256 secret."""
+    if settings.auth.jwks_url:
+        return TokenVerifier(settings.auth, None)
+    return TokenVerifier(settings.auth, token_secret(settings))
+
+
+def token_secret(settings: Settings) -> str:
+    """The HS256 secret of the embedded mode: configured, or made once under `var/` (0600)."""
+    return settings.auth.jwt_secret or read_or_create_secret(settings.jwt_secret_file)
+
+
 def pipeline_thread(settings: Settings, csar2: TritonModel) -> PipelineThread:
     """The dataflow on a background thread with recovery under `var/`."""
     # Its own handle on the store, so its writes don't queue behind API reads.
@@ -113,6 +133,7 @@ class Runtime:
     settings: Settings
     client: Client
     csar2: TritonModel
+    key_usage: KeyUsage
     pipeline: PipelineThread | None = None
     workers: list[WorkerThread] = field(default_factory=list)
 
@@ -123,28 +144,40 @@ class Runtime:
         migrate(client)
         bootstrap(ClickHouseTenantStore(client), settings.var_dir)
         csar2 = csar2_model(settings.triton)
-        runtime = cls(settings, client, csar2)
+        # keys' lastUsedAt, written in batches by its own thread on its own handle
+        key_usage = KeyUsage(ClickHouseTenantStore(connect(settings)).record_key_usage)
+        usage = WorkerThread("key-usage", key_usage.flush, settings.auth.last_used_flush_s, on_stop=key_usage.close)
+        usage.start()
+        runtime = cls(settings, client, csar2, key_usage)
         if settings.pipeline.enabled if start_pipeline is None else start_pipeline:
             runtime.pipeline = pipeline_thread(settings, csar2)
             runtime.pipeline.start()
             runtime.workers = workers(settings, csar2)
             for worker in runtime.workers:
                 worker.start()
+        runtime.workers.append(usage)
         return runtime
 
     def api_services(self) -> ApiServices:
         """The services the API calls, over this runtime's clients."""
         sessions = ClickHouseSessionStore(self.client)
         stations = ClickHouseStationStore(self.client)
+        tenants = ClickHouseTenantStore(self.client)
+        members = ClickHouseMemberStore(self.client)
+        directory = MemberDirectory(members, lambda tenant_id: bool(tenants.existing({tenant_id})))
         return ApiServices(
             sessions=SessionService(sessions, SessionAnalyser(sessions, self.csar2), self.settings.bounds),
             stations=StationService(stations),
             statistics=StatisticsService(ClickHouseStatisticsFacts(self.client), stations),
-            tenants=TenantService(ClickHouseTenantStore(self.client)),
-            keys_admin=ApiKeyService(
-                ClickHouseTenantStore(self.client), timedelta(days=self.settings.api.key_lifetime_days)
+            tenants=TenantService(tenants),
+            keys_admin=ApiKeyService(tenants, timedelta(days=self.settings.api.key_lifetime_days)),
+            members=MemberService(members, directory),
+            organization=OrganizationService(
+                ClickHouseOrganizationStore(self.client), tenants, directory, self.settings.auth.open_signup
             ),
-            keys=KeyCache(ClickHouseTenantStore(self.client).find_api_key),
+            authenticator=Authenticator(
+                KeyCache(tenants.find_api_key), self.key_usage, token_verifier(self.settings), directory
+            ),
             readiness=self.readiness,
         )
 

@@ -98,6 +98,30 @@ class ApiSettings(msgspec.Struct, frozen=True, kw_only=True):
     key_lifetime_days: int = 90
 
 
+class AuthSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """Member tokens (JWT) and key bookkeeping (docs/auth.md).
+
+    With `jwks_url` set, tokens are verified with the issuer's published keys (RS256/ES256); without
+    it, with an HS256 secret (`jwt_secret`, or one generated under `var/` on first use) that
+    `evwatch tokens issue` signs with: the embedded default.
+    """
+
+    jwks_url: str = ""
+    issuer: str = "evwatch"
+    audience: str = "evwatch-api"
+    jwt_secret: str = ""
+    # The JWKS is refetched after this long, and at most once per cooldown for an unknown `kid`
+    # (a rotation), so random `kid`s cannot make every request fetch.
+    jwks_cache_s: float = 300.0
+    jwks_cooldown_s: float = 30.0
+    # Clock skew tolerated on `exp` and `nbf`.
+    leeway_s: float = 30.0
+    # A verified token without `tenant_id` may create its own tenant with PUT /v1/organization.
+    open_signup: bool = True
+    # `lastUsedAt` of keys is kept in memory and written at most this often per key and worker.
+    last_used_flush_s: float = 60.0
+
+
 class PipelineSettings(msgspec.Struct, frozen=True, kw_only=True):
     """Bytewax dataflow knobs."""
 
@@ -132,6 +156,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     triton: TritonSettings = TritonSettings()
     clickhouse: ClickHouseSettings = ClickHouseSettings()
     api: ApiSettings = ApiSettings()
+    auth: AuthSettings = AuthSettings()
     pipeline: PipelineSettings = PipelineSettings()
     bounds: Bounds = Bounds()
 
@@ -144,6 +169,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def model_repository(self) -> Path:
         """Where `evwatch models export` writes the Triton model repository."""
         return self.var_dir / "model-repository"
+
+    @property
+    def jwt_secret_file(self) -> Path:
+        """The embedded HS256 secret for member tokens, made on first use when none is configured."""
+        return self.var_dir / "jwt-secret"
 
     @property
     def recovery_dir(self) -> Path:
@@ -228,6 +258,17 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             rate_per_s=float(get("API_RATE_PER_S", str(d.api.rate_per_s))),
             rate_burst=float(get("API_RATE_BURST", str(d.api.rate_burst))),
             key_lifetime_days=int(get("API_KEY_LIFETIME_DAYS", str(d.api.key_lifetime_days))),
+        ),
+        auth=AuthSettings(
+            jwks_url=get("AUTH_JWKS_URL", d.auth.jwks_url),
+            issuer=get("AUTH_ISSUER", d.auth.issuer),
+            audience=get("AUTH_AUDIENCE", d.auth.audience),
+            jwt_secret=get("AUTH_JWT_SECRET", d.auth.jwt_secret),
+            jwks_cache_s=float(get("AUTH_JWKS_CACHE_S", str(d.auth.jwks_cache_s))),
+            jwks_cooldown_s=float(get("AUTH_JWKS_COOLDOWN_S", str(d.auth.jwks_cooldown_s))),
+            leeway_s=float(get("AUTH_LEEWAY_S", str(d.auth.leeway_s))),
+            open_signup=_flag(get("AUTH_OPEN_SIGNUP", str(d.auth.open_signup))),
+            last_used_flush_s=float(get("AUTH_LAST_USED_FLUSH_S", str(d.auth.last_used_flush_s))),
         ),
         pipeline=PipelineSettings(
             enabled=_flag(get("PIPELINE_ENABLED", str(d.pipeline.enabled))),

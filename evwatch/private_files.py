@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -39,3 +40,25 @@ def write_secret(path: Path, text: str) -> None:
         os.fsync(directory)  # the rename itself survives a power cut
     finally:
         os.close(directory)
+
+
+def read_or_create_secret(path: Path) -> str:
+    """The secret in `path`, made (256 random bits, 0600) if there is none yet.
+
+    Several processes may start at once (API workers): the first link of a complete file wins and
+    every process reads that one, so they never end up with different secrets.
+    """
+    if not path.exists():
+        private_dir(path.parent)
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(32) + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            with contextlib.suppress(FileExistsError):  # another process got there first: theirs is kept
+                os.link(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+    return path.read_text().strip()

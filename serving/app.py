@@ -18,10 +18,12 @@ from litestar.openapi.spec import Components, SecurityScheme
 from evwatch.config import ApiSettings
 from evwatch.domain.bounds import Bounds
 from serving.api_keys.controller import ApiKeyController
-from serving.auth import provide_caller
+from serving.auth import provide_caller, provide_principal
 from serving.dependencies import ApiServices, ServiceSlot
 from serving.errors import EXCEPTION_HANDLERS
 from serving.health import health, metrics, ready
+from serving.members.controller import MemberController
+from serving.organization.controller import OrganizationController
 from serving.pagination import page_provider
 from serving.rate_limit import RateLimiter
 from serving.sessions.controller import SessionController
@@ -29,7 +31,15 @@ from serving.stations.controller import StationController
 from serving.statistics.controller import StatisticsController
 from serving.tenants.controller import TenantController
 
-V1_CONTROLLERS = [SessionController, StationController, StatisticsController, ApiKeyController, TenantController]
+V1_CONTROLLERS = [
+    SessionController,
+    StationController,
+    StatisticsController,
+    ApiKeyController,
+    OrganizationController,
+    MemberController,
+    TenantController,
+]
 
 # Opens the services when the app starts and closes them when it stops.
 OpenServices = Callable[[], AbstractContextManager[ApiServices]]
@@ -60,7 +70,9 @@ def build_app(open_services: OpenServices, api: ApiSettings, bounds: Bounds) -> 
         path="/",
         route_handlers=V1_CONTROLLERS,
         dependencies={
-            "caller": Provide(provide_caller, sync_to_thread=True),
+            # a JWKS fetch or a key lookup may block: off the event loop
+            "principal": Provide(provide_principal, sync_to_thread=True),
+            "caller": Provide(provide_caller, sync_to_thread=False),
             "limiter": Provide(lambda: limiter, sync_to_thread=False, use_cache=True),
             "paging": Provide(page_provider(bounds), sync_to_thread=False),
         },

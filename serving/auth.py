@@ -1,12 +1,14 @@
-"""Bearer API-key authentication, per-key rate limits and role checks: every /v1 handler receives the caller.
+"""Bearer authentication (API keys and member JWTs), per-caller rate limits and role checks.
 
-The token is checked before the body is read (a dependency of every /v1 route). Lookups are
-cached briefly, hits and misses alike, in a bounded cache, so random tokens cannot grow memory,
-and a miss costs one indexed point query.
+Every /v1 route resolves the principal before its body is read: the token is an API key (looked up
+by hash) or a member token (verified, then resolved to a membership). Key lookups are cached
+briefly, hits and misses alike, in a bounded cache, so random tokens cannot grow memory, and a miss
+costs one indexed point query.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -17,12 +19,17 @@ from typing import Any
 from cachetools import TTLCache
 from litestar import Request
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException, TooManyRequestsException
 
 from evwatch.clock import utc_now
 from evwatch.domain.api_keys import ApiKeyRecord, hash_key, is_usable
-from serving.access import enforce
+from evwatch.tokens import InvalidToken, TokenVerifier, looks_like_jwt
+from serving.access import NO_TENANT, enforce
+from serving.key_usage import KeyUsage
+from serving.members.directory import MemberDirectory, NotAMember
 from serving.rate_limit import RateLimiter
+
+log = logging.getLogger("evwatch.auth")
 
 # Revocation and expiry take effect within this many seconds on every worker.
 _CACHE_TTL_S = 1.0
@@ -31,12 +38,26 @@ _UNAUTHORIZED = "Missing or invalid bearer token."
 
 
 @dataclass(frozen=True, slots=True)
+class Principal:
+    """Who presented the token. `tenant_id` and `role` are None only for a signed-up user without a tenant."""
+
+    tenant_id: str | None
+    role: str | None
+    # what the rate limit counts: one bucket per key or per user
+    subject: str
+    user_id: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Caller:
-    """Who is calling: tenant and role."""
+    """Who is calling, within a tenant: what every tenant-scoped handler receives."""
 
     tenant_id: str
     role: str
-    key_id: str
+    subject: str
+    # set for a member's token, None for an API key
+    user_id: str | None = None
 
 
 class KeyCache:
@@ -61,22 +82,70 @@ class KeyCache:
         return len(self._entries)
 
 
-def provide_caller(
-    request: Request[Any, Any, Any], keys: NamedDependency[KeyCache], limiter: NamedDependency[RateLimiter]
-) -> Caller:
-    """Resolve `Authorization: Bearer <key>` to a Caller, or answer 401; 429 past the key's rate."""
+class Authenticator:
+    """Turns a bearer token into a Principal, or refuses it (None)."""
+
+    def __init__(
+        self,
+        keys: KeyCache,
+        usage: KeyUsage,
+        tokens: TokenVerifier | None = None,
+        members: MemberDirectory | None = None,
+    ) -> None:
+        self._keys = keys
+        self._usage = usage
+        self._tokens = tokens
+        self._members = members
+
+    def authenticate(self, token: str) -> Principal | None:
+        """The principal of a usable API key or a verified member token; None for anything else."""
+        if self._tokens is not None and self._members is not None and looks_like_jwt(token):
+            return self._member(token, self._tokens, self._members)
+        now = utc_now()
+        record = self._keys.lookup(hash_key(token))
+        if record is None or not is_usable(record, now):
+            return None
+        self._usage.note(record.tenant_id, record.key_id, now)
+        return Principal(record.tenant_id, record.role, f"key:{record.key_id}")
+
+    @staticmethod
+    def _member(token: str, tokens: TokenVerifier, members: MemberDirectory) -> Principal | None:
+        try:
+            membership = members.resolve(tokens.verify(token))
+        except (InvalidToken, NotAMember) as exc:
+            # why, for the operator; the token itself is never logged
+            log.info("member token refused: %s", exc)
+            return None
+        return Principal(
+            membership.tenant_id, membership.role, f"user:{membership.user_id}", membership.user_id, membership.email
+        )
+
+
+def provide_principal(
+    request: Request[Any, Any, Any],
+    authenticator: NamedDependency[Authenticator],
+    limiter: NamedDependency[RateLimiter],
+) -> Principal:
+    """Resolve `Authorization: Bearer <token>`, or answer 401; 429 past the caller's rate; 403 outside the route's roles."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotAuthorizedException(_UNAUTHORIZED)
-    record = keys.lookup(hash_key(token.strip()))
-    if record is None or not is_usable(record, utc_now()):
+    principal = authenticator.authenticate(token.strip())
+    if principal is None:
         raise NotAuthorizedException(_UNAUTHORIZED)
-    wait = limiter.retry_after(record.key_id)
+    wait = limiter.retry_after(principal.subject)
     if wait > 0:
         raise TooManyRequestsException(
-            f"Rate limit of this API key reached; retry in {math.ceil(wait)} s.",
+            f"Rate limit of this caller reached; retry in {math.ceil(wait)} s.",
             headers={"Retry-After": str(math.ceil(wait))},
         )
     # the route's declared roles, checked here so a refused caller never reaches the body
-    enforce(record.role, request.route_handler.opt)
-    return Caller(record.tenant_id, record.role, record.key_id)
+    enforce(principal.role, principal.tenant_id is not None, request.route_handler.opt)
+    return principal
+
+
+def provide_caller(principal: NamedDependency[Principal]) -> Caller:
+    """The principal within its tenant; a token without a tenant only reaches routes that admit it."""
+    if principal.tenant_id is None or principal.role is None:
+        raise PermissionDeniedException(NO_TENANT)
+    return Caller(principal.tenant_id, principal.role, principal.subject, principal.user_id)

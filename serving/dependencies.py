@@ -9,7 +9,9 @@ from typing import Any
 from litestar.di import Provide
 
 from serving.api_keys.service import ApiKeyService
-from serving.auth import KeyCache
+from serving.auth import Authenticator
+from serving.members.service import MemberService
+from serving.organization.service import OrganizationService
 from serving.sessions.service import SessionService
 from serving.stations.service import StationService
 from serving.statistics.service import StatisticsService
@@ -36,7 +38,9 @@ class ApiServices:
     statistics: StatisticsService
     tenants: TenantService
     keys_admin: ApiKeyService
-    keys: KeyCache
+    members: MemberService
+    organization: OrganizationService
+    authenticator: Authenticator
     readiness: Readiness
 
 
@@ -57,7 +61,8 @@ class ServiceSlot:
         return self._services
 
     def providers(self) -> dict[str, Provide]:
-        """Litestar dependencies by parameter name: `sessions`, `stations`, `statistics`, `tenants`, `keys_admin`, `keys`, `readiness`."""
+        """Litestar dependencies by parameter name: `sessions`, `stations`, `statistics`, `tenants`, `keys_admin`, `members`,
+        `organization`, `authenticator`, `readiness`."""
 
         def sessions() -> SessionService:
             return self.get().sessions
@@ -74,8 +79,14 @@ class ServiceSlot:
         def keys_admin() -> ApiKeyService:
             return self.get().keys_admin
 
-        def keys() -> KeyCache:
-            return self.get().keys
+        def members() -> MemberService:
+            return self.get().members
+
+        def organization() -> OrganizationService:
+            return self.get().organization
+
+        def authenticator() -> Authenticator:
+            return self.get().authenticator
 
         def readiness() -> Readiness:
             return self.get().readiness
@@ -86,6 +97,8 @@ class ServiceSlot:
             "statistics": Provide(statistics, sync_to_thread=False),
             "tenants": Provide(tenants, sync_to_thread=False),
             "keys_admin": Provide(keys_admin, sync_to_thread=False),
-            "keys": Provide(keys, sync_to_thread=False),
+            "members": Provide(members, sync_to_thread=False),
+            "organization": Provide(organization, sync_to_thread=False),
+            "authenticator": Provide(authenticator, sync_to_thread=False),
             "readiness": Provide(readiness, sync_to_thread=False),
         }

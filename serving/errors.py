@@ -11,7 +11,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Permissio
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from evwatch.domain.errors import Conflict, FieldProblem, InvalidInput, MalformedInput, NotFound, Unavailable
+from evwatch.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, MalformedInput, NotFound, Unavailable
 from evwatch.outages import is_outage
 from serving.json_body import EMPTY_BODY
 
@@ -75,6 +75,10 @@ def _not_found(_: Request[Any, Any, Any], exc: NotFound) -> Response[Error]:
     return error_response(404, str(exc))
 
 
+def _forbidden(_: Request[Any, Any, Any], exc: Forbidden) -> Response[Error]:
+    return error_response(403, str(exc))
+
+
 def _conflict(_: Request[Any, Any, Any], exc: Conflict) -> Response[Error]:
     return error_response(409, str(exc))
 
@@ -131,6 +135,7 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     InvalidInput: _invalid,
     MalformedInput: _malformed,
     NotFound: _not_found,
+    Forbidden: _forbidden,
     Conflict: _conflict,
     Unavailable: _unavailable,
     ValidationException: _validation,

@@ -7,10 +7,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-# Roles, least to most privileged. `super_admin` operates evwatch itself (tenants); `admin` runs a
-# tenant (keys, members, webhooks); `member` works with the tenant's data.
-MEMBER, ADMIN, SUPER_ADMIN = "member", "admin", "super_admin"
-ROLES = (MEMBER, ADMIN, SUPER_ADMIN)
 KEY_PREFIX = "evw_"
 
 
@@ -64,8 +60,3 @@ class ApiKeyInfo:
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
-
-
-def may_grant(caller_role: str, role: str) -> bool:
-    """A caller hands out its own role or a lesser one, never more."""
-    return ROLES.index(role) <= ROLES.index(caller_role)

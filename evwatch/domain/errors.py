@@ -33,6 +33,10 @@ class NotFound(EvwatchError):
     """The addressed resource does not exist in the caller's tenant."""
 
 
+class Forbidden(EvwatchError):
+    """The caller may not do this (403), for reasons beyond the route's roles."""
+
+
 class Conflict(EvwatchError):
     """The request conflicts with stored state (e.g. a duplicate sessionId)."""
 

@@ -10,7 +10,10 @@ from clickhouse_connect.driver.client import Client
 from evwatch.domain.api_keys import ApiKeyInfo, ApiKeyRecord, NewKey
 from evwatch.storage.clickhouse import scalar
 
-_INFO_COLUMNS = "tenant_id, key_id, name, description, role, created_at, expires_at, last_used_at, revoked_at"
+# `last_used_at` comes from api_key_usage (written apart, so it never races a revocation).
+_INFO_COLUMNS = (
+    "k.tenant_id, k.key_id, k.name, k.description, k.role, k.created_at, k.expires_at, u.last_used_at, k.revoked_at"
+)
 
 
 def _version() -> int:
@@ -103,10 +106,19 @@ class ClickHouseTenantStore:
     def list_api_keys(self, tenant_id: str) -> list[ApiKeyInfo]:
         """Every key of the tenant, revoked ones included, newest first."""
         rows = self._client.query(
-            f"SELECT {_INFO_COLUMNS} FROM api_keys FINAL WHERE tenant_id = {{t:String}} ORDER BY created_at DESC, key_id",
+            f"SELECT {_INFO_COLUMNS} FROM api_keys AS k FINAL "
+            "LEFT JOIN (SELECT key_id, max(last_used_at) AS last_used_at FROM api_key_usage "
+            "WHERE tenant_id = {t:String} GROUP BY key_id) AS u ON k.key_id = u.key_id "
+            "WHERE k.tenant_id = {t:String} ORDER BY k.created_at DESC, k.key_id",
             parameters={"t": tenant_id},
+            settings={"join_use_nulls": 1},
         ).result_rows
         return [ApiKeyInfo(*row) for row in rows]
+
+    def record_key_usage(self, uses: list[tuple[str, str, datetime]]) -> None:
+        """(tenant_id, key_id, last used) of keys used since the last call; the latest time wins."""
+        if uses:
+            self._client.insert("api_key_usage", uses, column_names=["tenant_id", "key_id", "last_used_at"])
 
     def revoke_api_key(self, tenant_id: str, key_id: str, at: datetime) -> bool:
         """Mark the key revoked (once; a revoked key keeps its first `revoked_at`); False if the tenant has no such key."""

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import re
-import secrets
 from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
 from evwatch.clock import utc_now
-from evwatch.domain.api_keys import ADMIN, generate_key
+from evwatch.domain.api_keys import generate_key
+from evwatch.domain.roles import ADMIN
+from evwatch.domain.tenants import new_tenant_id
 from serving.api_keys.service import KeyIssuer
 from serving.pagination import Page, Pagination
 from serving.tenants.schemas import CreatedTenant, ListTenantsResponse, TenantSummary
-
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 class TenantStore(KeyIssuer, Protocol):
@@ -23,12 +21,6 @@ class TenantStore(KeyIssuer, Protocol):
     def upsert_tenant(self, tenant_id: str, name: str, created_at: datetime) -> None: ...
 
     def list_tenants(self, offset: int, limit: int) -> tuple[list[tuple[str, str, datetime]], int]: ...
-
-
-def tenant_id_for(name: str, suffix: str) -> str:
-    """A readable, unique id: the name as a slug (at most 40 characters) plus a random suffix."""
-    slug = _NOT_SLUG.sub("-", name.lower()).strip("-")[:40].strip("-") or "tenant"
-    return f"{slug}-{suffix}"
 
 
 class TenantService:
@@ -41,7 +33,7 @@ class TenantService:
     def create(self, name: str) -> CreatedTenant:
         """A new tenant with an `admin` key; the key is stored hashed and shown only in the answer."""
         now = self._clock()
-        tenant_id = tenant_id_for(name, secrets.token_hex(4))
+        tenant_id = new_tenant_id(name)
         key = generate_key()
         # the tenant first: a crash before the key leaves an unreachable tenant (the caller retries and
         # gets a new id), never a working key of a tenant the pipeline does not know

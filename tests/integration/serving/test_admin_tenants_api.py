@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from evwatch.domain.api_keys import ADMIN, MEMBER, SUPER_ADMIN
+from evwatch.domain.roles import ADMIN, MEMBER, SUPER_ADMIN
 from tests.plugins.services import create_tenant
 from tests.support.sessions import session_body
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from evwatch.domain.api_keys import ADMIN, MEMBER
+from evwatch.domain.roles import ADMIN, MEMBER
 from tests.plugins.services import create_tenant
 
 pytestmark = [pytest.mark.kafka, pytest.mark.triton, pytest.mark.clickhouse]

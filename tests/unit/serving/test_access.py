@@ -12,12 +12,14 @@ from litestar.routes import HTTPRoute
 from litestar.testing import TestClient
 
 from evwatch.config import ApiSettings
-from evwatch.domain.api_keys import ADMIN, MEMBER, ROLES, SUPER_ADMIN, ApiKeyRecord, hash_key
+from evwatch.domain.api_keys import ApiKeyRecord, hash_key
 from evwatch.domain.bounds import Bounds
+from evwatch.domain.roles import ADMIN, MEMBER, ROLES, SUPER_ADMIN
 from serving.access import ADMINS, EVERY_ROLE, SUPER_ADMINS, allow, declared_policy
 from serving.app import build_app
-from serving.auth import Caller, KeyCache, provide_caller
+from serving.auth import Authenticator, Caller, KeyCache, provide_caller, provide_principal
 from serving.errors import EXCEPTION_HANDLERS
+from serving.key_usage import KeyUsage
 from serving.rate_limit import RateLimiter
 
 
@@ -31,7 +33,8 @@ def test_every_v1_route_declares_a_policy_and_resolves_the_caller() -> None:
             if handler.http_methods == {"OPTIONS"}:
                 continue  # Litestar's own CORS preflight answer: no data, no caller
             assert declared_policy(handler.opt) is not None, f"{route.path} {handler.http_methods} has no access policy"
-            assert "caller" in handler.resolve_dependencies(), f"{route.path} does not resolve the caller"
+            resolved = handler.resolve_dependencies()
+            assert "caller" in resolved or "principal" in resolved, f"{route.path} does not resolve the caller"
             checked += 1
     assert checked >= 14
 
@@ -59,13 +62,15 @@ def _undeclared(caller: NamedDependency[Caller]) -> str:
 @pytest.fixture(scope="module")
 def client() -> Any:
     keys = KeyCache(lambda h: {hash_key(r): ApiKeyRecord("t", r, r, None, None) for r in ROLES}.get(h))
+    authenticator = Authenticator(keys, KeyUsage(lambda _: None))
     limiter = RateLimiter(1000.0, 1000.0)
     router = Router(
         path="/",
         route_handlers=[_open, _admins, _operators, _undeclared],
         dependencies={
+            "principal": Provide(provide_principal, sync_to_thread=False),
             "caller": Provide(provide_caller, sync_to_thread=False),
-            "keys": Provide(lambda: keys, sync_to_thread=False),
+            "authenticator": Provide(lambda: authenticator, sync_to_thread=False),
             "limiter": Provide(lambda: limiter, sync_to_thread=False),
         },
     )

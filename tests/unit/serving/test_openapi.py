@@ -46,10 +46,6 @@ NOT_YET_SERVED = {
     "delete_webhook",
     "rotate_secret",
     "test_webhook",
-    "get_organization",
-    "update_organization",
-    "list_members",
-    "remove_member",
 }
 
 Doc = dict[str, Any]

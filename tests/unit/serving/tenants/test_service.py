@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from evwatch.domain.api_keys import ADMIN, NewKey, hash_key
+from evwatch.domain.api_keys import NewKey, hash_key
+from evwatch.domain.roles import ADMIN
+from evwatch.domain.tenants import tenant_id_for
 from serving.pagination import Page
-from serving.tenants.service import TenantService, tenant_id_for
+from serving.tenants.service import TenantService
 
 T0 = datetime(2026, 12, 2, tzinfo=UTC)
 
