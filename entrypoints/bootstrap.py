@@ -26,7 +26,7 @@ def issue_key(
     key = generate_key()
     if key_file is not None:
         write_secret(key_file, key.plain + "\n")
-    tenants.insert_api_key(tenant_id, key, role, description, utc_now(), None)
+    tenants.insert_api_key(tenant_id, key, role, description, utc_now(), None, name=description[:200])
     return key
 
 

@@ -7,8 +7,8 @@ from datetime import datetime
 import msgspec
 
 
-class Member(msgspec.Struct, rename="camel"):
-    """A member of the tenant (invitations are not sent by this version, so none is `pending`)."""
+class Member(msgspec.Struct, rename="camel", omit_defaults=True):
+    """A member of the tenant (invitations are not sent by this version, so none is `pending`; their fields are omitted)."""
 
     user_id: str | None
     email: str
