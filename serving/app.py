@@ -18,7 +18,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from evwatch.config import ApiSettings
 from evwatch.domain.bounds import Bounds
 from serving.api_keys.controller import ApiKeyController
-from serving.auth import provide_caller, provide_principal
+from serving.auth import auth_guard, provide_caller, provide_principal
 from serving.dependencies import ApiServices, ServiceSlot
 from serving.errors import EXCEPTION_HANDLERS
 from serving.health import health, metrics, ready
@@ -69,11 +69,10 @@ def build_app(open_services: OpenServices, api: ApiSettings, bounds: Bounds) -> 
     v1 = Router(
         path="/",
         route_handlers=V1_CONTROLLERS,
+        guards=[auth_guard(lambda: slot.get().authenticator, limiter)],
         dependencies={
-            # a JWKS fetch or a key lookup may block: off the event loop
-            "principal": Provide(provide_principal, sync_to_thread=True),
+            "principal": Provide(provide_principal, sync_to_thread=False),
             "caller": Provide(provide_caller, sync_to_thread=False),
-            "limiter": Provide(lambda: limiter, sync_to_thread=False, use_cache=True),
             "paging": Provide(page_provider(bounds), sync_to_thread=False),
         },
     )

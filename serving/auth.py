@@ -1,6 +1,6 @@
 """Bearer authentication (API keys and member JWTs), per-caller rate limits and role checks.
 
-Every /v1 route resolves the principal before its body is read: the token is an API key (looked up
+Every /v1 route is guarded (`auth_guard`), and Litestar runs guards before it reads a body: the token is an API key (looked up
 by hash) or a member token (verified, then resolved to a membership). Key lookups are cached
 briefly, hits and misses alike, in a bounded cache, so random tokens cannot grow memory, and a miss
 costs one indexed point query.
@@ -12,14 +12,18 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from anyio import to_thread
 from cachetools import TTLCache
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException, TooManyRequestsException
+from litestar.handlers import BaseRouteHandler
+from litestar.types import Guard
 
 from evwatch.clock import utc_now
 from evwatch.domain.api_keys import ApiKeyRecord, hash_key, is_usable
@@ -35,6 +39,7 @@ log = logging.getLogger("evwatch.auth")
 _CACHE_TTL_S = 1.0
 _CACHE_SIZE = 20_000
 _UNAUTHORIZED = "Missing or invalid bearer token."
+_PRINCIPAL = "evwatch_principal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,13 +126,9 @@ class Authenticator:
         )
 
 
-def provide_principal(
-    request: Request[Any, Any, Any],
-    authenticator: NamedDependency[Authenticator],
-    limiter: NamedDependency[RateLimiter],
-) -> Principal:
-    """Resolve `Authorization: Bearer <token>`, or answer 401; 429 past the caller's rate; 403 outside the route's roles."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+def admit(authorization: str, opt: Mapping[str, Any], authenticator: Authenticator, limiter: RateLimiter) -> Principal:
+    """The principal of `Authorization: Bearer <token>`, or 401; 429 past the caller's rate; 403 outside the route's roles."""
+    scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotAuthorizedException(_UNAUTHORIZED)
     principal = authenticator.authenticate(token.strip())
@@ -139,8 +140,33 @@ def provide_principal(
             f"Rate limit of this caller reached; retry in {math.ceil(wait)} s.",
             headers={"Retry-After": str(math.ceil(wait))},
         )
-    # the route's declared roles, checked here so a refused caller never reaches the body
-    enforce(principal.role, principal.tenant_id is not None, request.route_handler.opt)
+    enforce(principal.role, principal.tenant_id is not None, opt)
+    return principal
+
+
+def auth_guard(authenticator: Callable[[], Authenticator], limiter: RateLimiter) -> Guard:
+    """The /v1 guard: Litestar runs guards before it reads the body, dependencies only after.
+
+    So an unauthenticated or refused caller gets its 401/403 without the server buffering or
+    decoding a byte of the body (up to the 16 MiB limit); the principal waits in the request state.
+    """
+
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+        if connection.scope.get("method") == "OPTIONS":
+            return  # Litestar's own preflight answer: no data, no caller
+        authorization = connection.headers.get("authorization", "")
+        # a key lookup or a JWKS fetch may block: off the event loop
+        principal = await to_thread.run_sync(admit, authorization, handler.opt, authenticator(), limiter)
+        connection.state[_PRINCIPAL] = principal
+
+    return guard
+
+
+def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+    """The principal the guard admitted."""
+    principal = request.state.get(_PRINCIPAL)
+    if not isinstance(principal, Principal):
+        raise NotAuthorizedException(_UNAUTHORIZED)  # a route outside the guarded router
     return principal
 
 

@@ -6,8 +6,9 @@ from contextlib import nullcontext
 from typing import Any
 
 import pytest
-from litestar import Litestar, Router, get
+from litestar import Litestar, Router, get, post
 from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody
 from litestar.routes import HTTPRoute
 from litestar.testing import TestClient
 
@@ -17,13 +18,13 @@ from evwatch.domain.bounds import Bounds
 from evwatch.domain.roles import ADMIN, MEMBER, ROLES, SUPER_ADMIN
 from serving.access import ADMINS, EVERY_ROLE, SUPER_ADMINS, allow, declared_policy
 from serving.app import build_app
-from serving.auth import Authenticator, Caller, KeyCache, provide_caller, provide_principal
+from serving.auth import Authenticator, Caller, KeyCache, auth_guard, provide_caller, provide_principal
 from serving.errors import EXCEPTION_HANDLERS
 from serving.key_usage import KeyUsage
 from serving.rate_limit import RateLimiter
 
 
-def test_every_v1_route_declares_a_policy_and_resolves_the_caller() -> None:
+def test_every_v1_route_declares_a_policy_and_is_guarded() -> None:
     app = build_app(lambda: nullcontext(None), ApiSettings(), Bounds())  # type: ignore[arg-type, return-value]
     checked = 0
     for route in app.routes:
@@ -33,8 +34,8 @@ def test_every_v1_route_declares_a_policy_and_resolves_the_caller() -> None:
             if handler.http_methods == {"OPTIONS"}:
                 continue  # Litestar's own CORS preflight answer: no data, no caller
             assert declared_policy(handler.opt) is not None, f"{route.path} {handler.http_methods} has no access policy"
-            resolved = handler.resolve_dependencies()
-            assert "caller" in resolved or "principal" in resolved, f"{route.path} does not resolve the caller"
+            guards = [g.__qualname__ for g in handler.resolve_guards()]
+            assert guards == ["auth_guard.<locals>.guard"], f"{route.path} is not guarded by auth_guard: {guards}"
             checked += 1
     assert checked >= 14
 
@@ -54,6 +55,11 @@ def _operators(caller: NamedDependency[Caller]) -> str:
     return caller.role
 
 
+@post("/admins", opt=allow(ADMINS), sync_to_thread=False)
+def _admins_write(caller: NamedDependency[Caller], data: JSONBody[dict[str, Any]]) -> str:
+    return caller.role
+
+
 @get("/undeclared", sync_to_thread=False)
 def _undeclared(caller: NamedDependency[Caller]) -> str:
     return caller.role
@@ -66,12 +72,11 @@ def client() -> Any:
     limiter = RateLimiter(1000.0, 1000.0)
     router = Router(
         path="/",
-        route_handlers=[_open, _admins, _operators, _undeclared],
+        route_handlers=[_open, _admins, _admins_write, _operators, _undeclared],
+        guards=[auth_guard(lambda: authenticator, limiter)],
         dependencies={
             "principal": Provide(provide_principal, sync_to_thread=False),
             "caller": Provide(provide_caller, sync_to_thread=False),
-            "authenticator": Provide(lambda: authenticator, sync_to_thread=False),
-            "limiter": Provide(lambda: limiter, sync_to_thread=False),
         },
     )
     with TestClient(Litestar([router], exception_handlers=EXCEPTION_HANDLERS)) as c:
@@ -102,3 +107,12 @@ def test_each_role_is_admitted_or_refused_with_403_and_the_error_body(
 
 def test_a_bad_key_is_401_before_any_role_check(client: Any) -> None:
     assert client.get("/admins", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+def test_the_caller_is_refused_before_the_body_is_read(client: Any) -> None:
+    # guards run before Litestar reads the body; dependencies only after
+    broken = b"{not json" + b" " * 1000
+    member = client.post("/admins", content=broken, headers={"Authorization": f"Bearer {MEMBER}"})
+    assert member.status_code == 403
+    assert client.post("/admins", content=broken).status_code == 401
+    assert client.post("/admins", content=broken, headers={"Authorization": f"Bearer {ADMIN}"}).status_code == 400
