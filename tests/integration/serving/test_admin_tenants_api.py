@@ -8,7 +8,8 @@ import pytest
 
 from evwatch.domain.roles import ADMIN, MEMBER, SUPER_ADMIN
 from tests.plugins.services import create_tenant
-from tests.support.sessions import session_body
+from tests.support.kafka import produce, wait_for
+from tests.support.sessions import readings, session_body
 
 pytestmark = [pytest.mark.kafka, pytest.mark.triton, pytest.mark.clickhouse]
 
@@ -58,3 +59,21 @@ def test_a_bad_tenant_body_is_a_422_naming_the_field(api: Any, runtime: Any) -> 
     operator = create_tenant(runtime, SUPER_ADMIN)
     answer = api.post("/v1/admin/tenants", json={"name": ""}, headers=operator.headers)
     assert answer.status_code == 422 and "name" in answer.text
+
+
+def test_a_kafka_message_naming_a_new_tenant_is_accepted_at_once(api: Any, runtime: Any) -> None:
+    operator = create_tenant(runtime, SUPER_ADMIN)
+    created = api.post("/v1/admin/tenants", json={"name": "Fresh Fleet"}, headers=operator.headers).json()
+    kafka = runtime.settings.kafka
+    message = {
+        "tenantId": created["tenantId"],
+        "sessionId": "fresh-1",
+        "chargingStationId": "CP-FRESH",
+        "connectorId": "1",
+        "meterValues": readings(4),
+    }
+    produce(kafka.bootstrap_servers, kafka.topics.meter_values, [message])
+    stored = wait_for(
+        lambda: api.get("/v1/sessions/fresh-1", headers=_headers(created["apiKey"])).status_code == 200 or None
+    )
+    assert stored is True

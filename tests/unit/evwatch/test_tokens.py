@@ -27,7 +27,7 @@ def _token(**overrides: object) -> str:
         "role": "admin",
         "iat": int(NOW.timestamp()),
         "nbf": int(NOW.timestamp()),
-        "exp": int((NOW + timedelta(hours=1)).timestamp()),
+        "exp": int((NOW + timedelta(days=1)).timestamp()),
     }
     claims.update(overrides)
     return jwt.encode({k: v for k, v in claims.items() if v is not None}, SECRET, algorithm="HS256")
@@ -64,8 +64,9 @@ def test_a_token_from_the_cli_helper_is_read_back(verifier: TokenVerifier) -> No
 @pytest.mark.parametrize(
     ("why", "token"),
     [
-        ("expired", _token(exp=int((NOW - timedelta(minutes=1)).timestamp()))),
-        ("not yet valid", _token(nbf=int((NOW + timedelta(minutes=5)).timestamp()))),
+        ("expired", _token(exp=int((NOW - timedelta(days=1)).timestamp()))),
+        # a day off, so that the suite's own duration never turns the case around
+        ("not yet valid", _token(nbf=int((NOW + timedelta(days=1)).timestamp()))),
         ("wrong audience", _token(aud="someone-else")),
         ("wrong issuer", _token(iss="https://evil.example")),
         ("no expiry", _token(exp=None)),

@@ -73,8 +73,12 @@ def test_an_upgrade_to_the_session_log_keeps_sessions_readings_and_analyses(tmp_
         """,
         tmp_path,
     )
+    # every migration after the old layout runs: the session log's (0007 on) and the stations' newest
+    pending = sorted(
+        int(f.name[:4]) for f in MIGRATIONS_DIR.glob("*.sql") if 7 <= int(f.name[:4]) < 100 or int(f.name[:4]) >= 105
+    )
     assert out.splitlines() == [
-        "[7, 8, 9, 10, 105]",
+        str(pending),
         "[('s1', 'finished', '{\"maxPowerKw\":11}', 0), ('s2', 'active', '{}', 0)]",
         "[(0.0,), (10.0,), (5.0,), (5.0,)]",
         "[('inf1', 1)]",
