@@ -19,8 +19,11 @@ from evwatch.config import Settings
 from evwatch.inference.models import csar2_model, shade_model
 from evwatch.inference.triton import TritonModel
 from evwatch.kafka import ConfirmedPublisher, is_reachable
+from evwatch.llm import OpenAIChat, chat_client
 from evwatch.private_files import read_or_create_secret
+from evwatch.storage.anomalies import ClickHouseTriageStore
 from evwatch.storage.clickhouse import connect, ping
+from evwatch.storage.explanations import ClickHouseExplanationStore
 from evwatch.storage.members import ClickHouseMemberStore
 from evwatch.storage.migrations import migrate
 from evwatch.storage.organizations import ClickHouseOrganizationStore
@@ -39,9 +42,12 @@ from pipeline.sessions.steps import SessionDeps
 from pipeline.stations.processor import StationWindowConfig
 from pipeline.stations.steps import StationDeps
 from pipeline.tenants import KnownTenants
+from serving.anomalies.service import AnomalyService
 from serving.api_keys.service import ApiKeyService
 from serving.auth import Authenticator, KeyCache
 from serving.dependencies import ApiServices, ReadinessReport
+from serving.explanations.service import ExplanationService, NoOpenIssues
+from serving.explanations.writer import Writer
 from serving.key_usage import KeyUsage
 from serving.members.directory import MemberDirectory
 from serving.members.service import MemberService
@@ -54,6 +60,7 @@ from workers.analysis_sweeper import AnalysisSweeper
 from workers.follow import Follower
 from workers.loop import WorkerThread
 from workers.outbox import OutboxRelay
+from workers.triage import TriageWorker
 
 log = logging.getLogger("evwatch.runtime")
 
@@ -97,9 +104,18 @@ def workers(settings: Settings, csar2: TritonModel) -> list[WorkerThread]:
     sweeper = AnalysisSweeper(
         sweep_store, SessionAnalyser(sweep_store, csar2), Follower(utc_now, horizon), utc_now, stop, grace
     )
+    events = ConfirmedPublisher(settings.kafka, settings.kafka.topics.events)
+    # follows analyses by their time: a short lag, since an analysis is stored as soon as it is made
+    triage = TriageWorker(
+        ClickHouseTriageStore(connect(settings)),
+        events.publish,
+        Follower(utc_now, horizon, lag=timedelta(seconds=30)),
+        utc_now,
+    )
     return [
         WorkerThread("outbox", relay, settings.pipeline.relay_interval_s, on_stop=publisher.close),
         WorkerThread("sweeper", sweeper, settings.pipeline.sweep_interval_s, stop=stop),
+        WorkerThread("triage", triage, settings.pipeline.relay_interval_s, on_stop=events.close),
     ]
 
 
@@ -136,6 +152,8 @@ class Runtime:
     key_usage: KeyUsage
     pipeline: PipelineThread | None = None
     workers: list[WorkerThread] = field(default_factory=list)
+    # the LLM that writes explanations and answers, when one is configured
+    chat: OpenAIChat | None = None
 
     @classmethod
     def open(cls, settings: Settings, *, start_pipeline: bool | None = None) -> Runtime:
@@ -148,7 +166,7 @@ class Runtime:
         key_usage = KeyUsage(ClickHouseTenantStore(connect(settings)).record_key_usage)
         usage = WorkerThread("key-usage", key_usage.flush, settings.auth.last_used_flush_s, on_stop=key_usage.close)
         usage.start()
-        runtime = cls(settings, client, csar2, key_usage)
+        runtime = cls(settings, client, csar2, key_usage, chat=chat_client(settings.llm))
         if settings.pipeline.enabled if start_pipeline is None else start_pipeline:
             runtime.pipeline = pipeline_thread(settings, csar2)
             runtime.pipeline.start()
@@ -167,8 +185,13 @@ class Runtime:
         directory = MemberDirectory(members, lambda tenant_id: bool(tenants.existing({tenant_id})))
         return ApiServices(
             sessions=SessionService(sessions, SessionAnalyser(sessions, self.csar2), self.settings.bounds),
+            # NoOpenIssues until the anomalies slice provides `OpenIssues` (serving/explanations/service.py)
+            explanations=ExplanationService(
+                sessions, stations, NoOpenIssues(), ClickHouseExplanationStore(self.client), Writer(self.chat)
+            ),
             stations=StationService(stations),
             statistics=StatisticsService(ClickHouseStatisticsFacts(self.client), stations),
+            anomalies=AnomalyService(ClickHouseTriageStore(self.client), sessions),
             tenants=TenantService(tenants),
             keys_admin=ApiKeyService(tenants, timedelta(days=self.settings.api.key_lifetime_days)),
             members=MemberService(members, directory),
@@ -208,6 +231,8 @@ class Runtime:
             worker.stop()
         if self.pipeline is not None:
             self.pipeline.stop()
+        if self.chat is not None:
+            self.chat.close()
         self.client.close()
 
 

@@ -18,11 +18,11 @@ import numpy as np
 from prometheus_client import Counter
 
 from evwatch.clock import utc_now
-from evwatch.domain.categories import BILLING_CATEGORIES
 from evwatch.domain.errors import InferenceRejected
 from evwatch.domain.readings import StoredReading
 from evwatch.domain.session_log import head, visible_readings
 from evwatch.domain.sessions import MIN_READINGS, AnalysisFailure, AnalysisRecord, AnomalyRecord, SessionRecord
+from evwatch.domain.triage import incident_categories
 from evwatch.inference import BatchInfer
 from evwatch.storage.sessions import SessionStore
 from models.csar2.context import context_from_metadata
@@ -30,8 +30,6 @@ from models.csar2.postprocess import interpret
 from models.csar2.preprocess import prepare
 from models.csar2.schema import Csar2Result, Reading
 
-# A finding this sure opens an incident even when it is not about billing.
-INCIDENT_SCORE = 0.9
 # A category seen on the same connector within this window makes a finding recurring.
 RECURRENCE_WINDOW = timedelta(days=7)
 _NAMESPACE = uuid.UUID("7f1c0f6e-4d1b-4b8e-9a53-5a2f1e0c9d11")
@@ -86,7 +84,7 @@ def to_record(snapshot: SessionSnapshot, result: Csar2Result, analyzed_at: datet
         for f in result.findings
     )
     # only findings open incidents: unfamiliar telemetry alone is recorded, not escalated
-    incident = any(a.category in BILLING_CATEGORIES or a.score >= INCIDENT_SCORE for a in anomalies)
+    incident = bool(incident_categories(anomalies))
     return AnalysisRecord(
         tenant_id=session.tenant_id,
         session_id=session.session_id,

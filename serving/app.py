@@ -17,10 +17,12 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from evwatch.config import ApiSettings
 from evwatch.domain.bounds import Bounds
+from serving.anomalies.controller import AnomalyController
 from serving.api_keys.controller import ApiKeyController
 from serving.auth import auth_guard, provide_caller, provide_principal
 from serving.dependencies import ApiServices, ServiceSlot
 from serving.errors import EXCEPTION_HANDLERS
+from serving.explanations.controller import ExplanationController
 from serving.health import health, metrics, ready
 from serving.members.controller import MemberController
 from serving.organization.controller import OrganizationController
@@ -33,8 +35,10 @@ from serving.tenants.controller import TenantController
 
 V1_CONTROLLERS = [
     SessionController,
+    ExplanationController,
     StationController,
     StatisticsController,
+    AnomalyController,
     ApiKeyController,
     OrganizationController,
     MemberController,

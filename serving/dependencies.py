@@ -8,8 +8,10 @@ from typing import Any
 
 from litestar.di import Provide
 
+from serving.anomalies.service import AnomalyService
 from serving.api_keys.service import ApiKeyService
 from serving.auth import Authenticator
+from serving.explanations.service import ExplanationService
 from serving.members.service import MemberService
 from serving.organization.service import OrganizationService
 from serving.sessions.service import SessionService
@@ -34,8 +36,10 @@ class ApiServices:
     """Everything the handlers call; built by `entrypoints` from settings."""
 
     sessions: SessionService
+    explanations: ExplanationService
     stations: StationService
     statistics: StatisticsService
+    anomalies: AnomalyService
     tenants: TenantService
     keys_admin: ApiKeyService
     members: MemberService
@@ -67,11 +71,17 @@ class ServiceSlot:
         def sessions() -> SessionService:
             return self.get().sessions
 
+        def explanations() -> ExplanationService:
+            return self.get().explanations
+
         def stations() -> StationService:
             return self.get().stations
 
         def statistics() -> StatisticsService:
             return self.get().statistics
+
+        def anomalies() -> AnomalyService:
+            return self.get().anomalies
 
         def tenants() -> TenantService:
             return self.get().tenants
@@ -93,8 +103,10 @@ class ServiceSlot:
 
         return {
             "sessions": Provide(sessions, sync_to_thread=False),
+            "explanations": Provide(explanations, sync_to_thread=False),
             "stations": Provide(stations, sync_to_thread=False),
             "statistics": Provide(statistics, sync_to_thread=False),
+            "anomalies": Provide(anomalies, sync_to_thread=False),
             "tenants": Provide(tenants, sync_to_thread=False),
             "keys_admin": Provide(keys_admin, sync_to_thread=False),
             "members": Provide(members, sync_to_thread=False),

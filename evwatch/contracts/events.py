@@ -36,4 +36,37 @@ class StationAnomalyDetected(Camel, frozen=True, kw_only=True, tag="station.anom
     analyzed_at: AwareDatetime
 
 
-Event = SessionAnalyzed | StationAnomalyDetected
+class AnomalyDetected(Camel, frozen=True, kw_only=True, tag="anomaly.detected", tag_field="type"):
+    """A session shows a category it did not show before; `eventId` names the anomaly and the analysis."""
+
+    event_id: str
+    tenant_id: str
+    session_id: str
+    anomaly_id: str
+    anomaly_type: str
+    anomaly_type_id: str
+    charging_station_id: str
+    connector_id: str
+    risk_score: float
+    period_start: AwareDatetime
+    period_end: AwareDatetime
+    detected_at: AwareDatetime
+
+
+class IncidentCreated(Camel, frozen=True, kw_only=True, tag="incident.created", tag_field="type"):
+    """An incident opened an issue (`OPEN`); `eventId` is the issue id. Incidents that attach to an
+    issue already open on the connector announce nothing new."""
+
+    event_id: str
+    tenant_id: str
+    issue_id: str
+    session_id: str
+    anomaly_type: str
+    anomaly_type_id: str
+    charging_station_id: str
+    connector_id: str
+    status: str
+    opened_at: AwareDatetime
+
+
+Event = SessionAnalyzed | StationAnomalyDetected | AnomalyDetected | IncidentCreated

@@ -96,7 +96,8 @@ _READING_SELECT = (
     "readings.timestamp, readings.measurand, readings.unit, readings.value, readings.phase, readings.location, "
     "readings.reconstructed"
 )
-_ANALYSIS_SELECT = ", ".join(f"a.{name}" for name, _ in _ANALYSIS_COLUMNS[2:])
+# The columns of an analysis after tenant and session, as `analysis_from_row` reads them.
+ANALYSIS_SELECT = ", ".join(f"a.{name}" for name, _ in _ANALYSIS_COLUMNS[2:])
 # The writes a session shows: those of its latest replace's revision or later.
 _VISIBLE_WRITES = (
     "SELECT * FROM (SELECT *, max(if(op = 'replace', revision, 0)) OVER (PARTITION BY session_id) AS base "
@@ -242,7 +243,8 @@ def _analysis_row(r: AnalysisRecord) -> list[Any]:
     ]
 
 
-def _analysis_from_row(tenant_id: str, session_id: str, row: Sequence[Any]) -> AnalysisRecord:
+def analysis_from_row(tenant_id: str, session_id: str, row: Sequence[Any]) -> AnalysisRecord:
+    """An analysis from the columns of `ANALYSIS_SELECT`."""
     (iid, base, station, connector, analyzed_at, score, is_anom, conf, incident, recurring, soc_rec) = row[:11]
     (count, unit_s, version, unfamiliar, soc_ts, soc_vals, cat, su, eu, sts, ets, sc, cf) = row[11:]
     anomalies = tuple(
@@ -430,7 +432,7 @@ class ClickHouseSessionStore:
         if not ids:
             return {}
         rows = self._client.query(
-            f"SELECT a.session_id, {_ANALYSIS_SELECT} "
+            f"SELECT a.session_id, {ANALYSIS_SELECT} "
             "FROM (SELECT * FROM session_analyses FINAL WHERE tenant_id = {t:String} "
             "AND session_id IN {ids:Array(String)}) AS a "
             "INNER JOIN (SELECT session_id, maxIf(revision, op = 'replace') AS base FROM session_writes FINAL "
@@ -439,7 +441,7 @@ class ClickHouseSessionStore:
             "ORDER BY a.session_id, a.reading_count DESC, a.analyzed_at DESC LIMIT 1 BY a.session_id",
             parameters={"t": tenant_id, "ids": ids},
         ).result_rows
-        return {row[0]: _analysis_from_row(tenant_id, row[0], row[1:]) for row in rows}
+        return {row[0]: analysis_from_row(tenant_id, row[0], row[1:]) for row in rows}
 
     def latest_failures(self, tenant_id: str, session_ids: Iterable[str]) -> dict[str, AnalysisFailure]:
         """The latest failed analysis of each session that has one (of whichever revision)."""

@@ -22,8 +22,8 @@ from evwatch.clock import utc_now
 from evwatch.tokens import issue_token
 from tests.plugins.services import create_tenant
 from tests.support.kafka import wait_for
-from tests.support.operations import Operation, call, request_text, uncovered, v1_operations
-from tests.support.sessions import readings, session_body
+from tests.support.operations import CASES, Operation, call, request_text, uncovered, v1_operations
+from tests.support.sessions import readings, register_drop_body, session_body
 from tests.support.tokens import member_token
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.triton, pytest.mark.clickhouse]
@@ -85,6 +85,17 @@ def _set_up_a(api: Any, runtime: Any, operator: Any) -> TenantA:
     assert made.status_code == 200, made.text
     # The station is made by the dataflow from the relayed write, not by the request itself.
     wait_for(lambda: api.get("/v1/stations/lookup", headers=headers).json() == {"items": [station_id]}, timeout_s=90)
+    # an incident, so A has an anomaly and an issue (made by the triage worker)
+    incident_id = f"iso-a-drop-{_suffix()}"
+    assert (
+        api.post("/v1/sessions", json=register_drop_body(incident_id, station_id), headers=headers).status_code == 200
+    )
+
+    def issue_of_a() -> str | None:
+        found = api.get("/v1/anomalies", params={"chargingSessionId": incident_id}, headers=headers).json()["content"]
+        return found[0]["issues"][0]["id"] if found and found[0]["issues"] else None
+
+    issue_id = wait_for(issue_of_a, timeout_s=60)
     key = api.post("/v1/api-keys", json={"name": "a-backend"}, headers=headers)
     assert key.status_code == 200, key.text
     # a member of A, recorded by the first use of their token
@@ -98,6 +109,9 @@ def _set_up_a(api: Any, runtime: Any, operator: Any) -> TenantA:
             "charging_station_id": station_id,
             "key_id": key.json()["id"],
             "user_id": user_id,
+            "incident_session_id": incident_id,
+            "category_id": "kwh-decrease",
+            "issue_id": issue_id,
         },
         key.json()["key"],
         member,
@@ -116,6 +130,8 @@ def _set_up_a(api: Any, runtime: Any, operator: Any) -> TenantA:
         "A's station id": station_id,
         "A's key id": a.ids["key_id"],
         "A's user id": a.ids["user_id"],
+        "A's incident session id": incident_id,
+        "A's issue id": issue_id,
     }
     return a
 
@@ -136,12 +152,13 @@ def _differs_from_a_missing_id(
 
     A 404 that differed would tell B that A's id exists.
     """
+    names = [CASES[operation.key].params.get(name, name) for name in operation.path_params]
     missing = dict(ids)
-    for name in operation.path_params:
+    for name in names:
         missing[name] = f"missing-{_suffix()}"
     control = call(api, operation, missing, probe.headers)
     text = control.text
-    for name in operation.path_params:
+    for name in names:
         text = text.replace(missing[name], ids[name])
     if (control.status_code, text) == (answer.status_code, answer.text):
         return None
@@ -172,6 +189,8 @@ def _snapshot(api: Any, a: TenantA) -> dict[str, Any]:
     org = api.get("/v1/organization", headers=a.headers)
     state["organization"] = (org.status_code, org.json())
     state["members"] = api.get("/v1/members", headers=a.headers).json()
+    # B's PATCH must not have moved A's issue
+    state["issue"] = api.get(f"/v1/anomalies/issues/{a.ids['issue_id']}", headers=a.headers).json()
     return state
 
 
@@ -240,4 +259,7 @@ def test_another_tenant_reaches_nothing_of_a_through_any_operation(api: Any, run
     time.sleep(1.1)
     assert _snapshot(api, a) == before
     for headers in (a.headers, _bearer(a.created_key), a.member):
-        assert _listed(api, headers) == {a.ids["session_id"]: a.ids["charging_station_id"]}
+        assert _listed(api, headers) == {
+            a.ids["session_id"]: a.ids["charging_station_id"],
+            a.ids["incident_session_id"]: a.ids["charging_station_id"],
+        }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Litestar
@@ -56,9 +56,11 @@ class Case:
     """
 
     body: Callable[[Ids], Any] | None = None
+    # a path parameter filled from another entry of `ids` (e.g. the session that has an anomaly)
+    params: Mapping[str, str] = field(default_factory=dict)
 
     def path(self, operation: Operation, ids: Ids) -> str:
-        return operation.template.format(**{name: ids[name] for name in operation.path_params})
+        return operation.template.format(**{name: ids[self.params.get(name, name)] for name in operation.path_params})
 
 
 def v1_operations(app: Litestar) -> list[Operation]:
@@ -93,6 +95,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/v1/sessions/{session_id}"): Case(),
     ("PUT", "/v1/sessions/{session_id}"): Case(lambda _: {"meterValues": readings(6)}),
     ("PATCH", "/v1/sessions/{session_id}"): Case(lambda _: {"status": "completed"}),
+    ("GET", "/v1/sessions/{session_id}/explain"): Case(),
+    ("POST", "/v1/sessions/{session_id}/explain"): Case(lambda _: {"lang": "en"}),
+    ("POST", "/v1/sessions/{session_id}/ask"): Case(lambda _: {"question": "Why was this session flagged?"}),
     # Stations and statistics
     ("GET", "/v1/stations"): Case(),
     ("GET", "/v1/stations/lookup"): Case(),
@@ -103,6 +108,15 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/v1/stations/{charging_station_id}/inference"): Case(),
     ("GET", "/v1/stations/{charging_station_id}/shade-overview"): Case(),
     ("GET", "/v1/statistics"): Case(),
+    # Anomalies and issues (the detail needs a session with an anomaly: `incident_session_id`)
+    ("GET", "/v1/anomalies"): Case(),
+    ("GET", "/v1/anomalies/connectors"): Case(),
+    ("GET", "/v1/anomalies/sessions"): Case(),
+    ("GET", "/v1/anomalies/sessions/{session_id}/categories/{category_id}/details"): Case(
+        params={"session_id": "incident_session_id"}
+    ),
+    ("PATCH", "/v1/anomalies/issues/{issue_id}"): Case(lambda _: {"status": "ACKNOWLEDGED"}),
+    ("GET", "/v1/anomalies/issues/{issue_id}"): Case(),
     # The tenant's keys, members and organization
     ("GET", "/v1/api-keys"): Case(),
     ("POST", "/v1/api-keys"): Case(lambda _: {"name": "probe", "description": "made by an access test"}),

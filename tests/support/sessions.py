@@ -37,3 +37,15 @@ def session_body(session_id: str, station: str = "CP-NL-AMS-0042", n: int = 12, 
     }
     body.update(extra)
     return body
+
+
+def register_drop_body(session_id: str, station: str = "CP-NL-AMS-0042", connector: str = "1") -> dict[str, Any]:
+    """A session whose energy register falls back by 4 kWh halfway: a billing incident (KWH_DECREASE)."""
+    values = readings(30)
+    for v in values:
+        if v["measurand"] == "Energy.Active.Import.Register" and v["timestamp"] >= "2026-02-27T10:15:00Z":
+            v["value"] = round(max(0.0, v["value"] - 2.5), 4)
+    body = session_body(session_id, station)
+    body["meterValues"] = values
+    body["connectorId"] = connector
+    return body

@@ -27,6 +27,16 @@ pytestmark = [pytest.mark.kafka, pytest.mark.triton, pytest.mark.clickhouse]
 
 # The contract's role names (docs/roles.md), least to most privileged.
 ROLES = ("member", "admin", "super_admin")
+# every id a path template names, plus the session with an anomaly
+PATH_IDS = (
+    "session_id",
+    "charging_station_id",
+    "key_id",
+    "user_id",
+    "incident_session_id",
+    "category_id",
+    "issue_id",
+)
 OPERATIONS = served_operations()
 # What an admitted call may answer: the case bodies are valid, but an id may be unknown to the
 # caller's tenant (404) or a write may meet existing state (409); never 401, 403 or a 5xx.
@@ -81,11 +91,14 @@ def callers(api: Any, runtime: Any) -> list[Caller]:
             "key_id": f"key-missing-{_suffix()}",
             "user_id": f"user-missing-{_suffix()}",
             "new_station_id": station_id,
+            "incident_session_id": session_id,
+            "category_id": "kwh-decrease",
+            "issue_id": f"issue-missing-{_suffix()}",
         }
         _, token = member_token(runtime, tenant.tenant_id, role)
         out.append(Caller(f"{role}'s API key", role, lambda headers=tenant.headers: headers, ids))
         out.append(Caller(f"{role}'s member token", role, lambda headers=token: headers, ids))
-    missing = {name: f"missing-{_suffix()}" for name in ("session_id", "charging_station_id", "key_id", "user_id")}
+    missing = {name: f"missing-{_suffix()}" for name in PATH_IDS}
     # A fresh user for every call: its first PUT /v1/organization gives it a tenant of its own.
     out.append(
         Caller(
@@ -185,7 +198,7 @@ def test_every_operation_needs_valid_credentials(
     api: Any, runtime: Any, bad_credentials: dict[str, dict[str, str]], operation: Operation
 ) -> None:
     huge = b"x" * (runtime.settings.api.max_body_bytes + 1)
-    ids = {name: f"x-{_suffix()}" for name in ("session_id", "charging_station_id", "key_id", "user_id")}
+    ids = {name: f"x-{_suffix()}" for name in PATH_IDS}
     ids |= {"new_session_id": f"x-{_suffix()}", "new_station_id": f"x-{_suffix()}"}
     problems = []
     for label, headers in bad_credentials.items():

@@ -273,6 +273,7 @@ def test_health_and_ready(api: Any) -> None:
         "pipeline": True,
         "outbox": True,
         "sweeper": True,
+        "triage": True,
         "key-usage": True,
     }
 

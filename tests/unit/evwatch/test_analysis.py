@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from evwatch.analysis import INCIDENT_SCORE, SessionAnalyser, SessionSnapshot, analyse, inference_id
+from evwatch.analysis import SessionAnalyser, SessionSnapshot, analyse, inference_id
 from evwatch.domain.categories import CATEGORIES
 from evwatch.domain.ocpp import ENERGY
 from evwatch.domain.readings import StoredReading
 from evwatch.domain.session_log import REPLACE, STREAM, SessionWrite, api_slot
 from evwatch.domain.sessions import SessionRecord
+from evwatch.domain.triage import INCIDENT_SCORE
 from tests.fakes.inference import FakeCsar2
 from tests.fakes.stores import InMemorySessionStore
 
