@@ -122,6 +122,23 @@ class AuthSettings(msgspec.Struct, frozen=True, kw_only=True):
     last_used_flush_s: float = 60.0
 
 
+class LlmSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """An OpenAI-compatible chat-completions endpoint that writes explanations and answers
+    (docs/explain.md); off while `base_url` is empty, and then the templates write them."""
+
+    # e.g. https://api.openai.com/v1: requests go to <base_url>/chat/completions
+    base_url: str = ""
+    model: str = ""
+    api_key: str = ""
+    # A slow answer is dropped for the template rather than keeping the request waiting.
+    timeout_s: float = 20.0
+
+    @property
+    def enabled(self) -> bool:
+        """Whether an endpoint is configured."""
+        return bool(self.base_url.strip())
+
+
 class PipelineSettings(msgspec.Struct, frozen=True, kw_only=True):
     """Bytewax dataflow knobs."""
 
@@ -159,6 +176,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     auth: AuthSettings = AuthSettings()
     pipeline: PipelineSettings = PipelineSettings()
     bounds: Bounds = Bounds()
+    llm: LlmSettings = LlmSettings()
 
     @property
     def clickhouse_dsn(self) -> str:
@@ -269,6 +287,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             leeway_s=float(get("AUTH_LEEWAY_S", str(d.auth.leeway_s))),
             open_signup=_flag(get("AUTH_OPEN_SIGNUP", str(d.auth.open_signup))),
             last_used_flush_s=float(get("AUTH_LAST_USED_FLUSH_S", str(d.auth.last_used_flush_s))),
+        ),
+        llm=LlmSettings(
+            base_url=get("LLM_BASE_URL", d.llm.base_url),
+            model=get("LLM_MODEL", d.llm.model),
+            api_key=get("LLM_API_KEY", d.llm.api_key),
+            timeout_s=float(get("LLM_TIMEOUT_S", str(d.llm.timeout_s))),
         ),
         pipeline=PipelineSettings(
             enabled=_flag(get("PIPELINE_ENABLED", str(d.pipeline.enabled))),

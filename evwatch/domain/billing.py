@@ -14,10 +14,13 @@ Money is in the tenant's currency; a station without a tariff contributes energy
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
 from evwatch.domain.categories import BILLING_CATEGORIES, STATION_LEAK_TYPES
+from evwatch.domain.ocpp import ENERGY, POWER
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,45 @@ def lost_kwh(
     if category in ("ENERGY_STALL", "POWER_ENERGY_MISMATCH") and power_integrated_kwh is not None:
         return max(power_integrated_kwh - metered_kwh, 0.0)
     return 0.0
+
+
+class Metered(Protocol):
+    """An energy (kWh) or power (kW) reading: `StoredReading`, or a row read for the statistics."""
+
+    @property
+    def timestamp(self) -> datetime: ...
+    @property
+    def measurand(self) -> str: ...
+    @property
+    def value(self) -> float: ...
+
+
+def register_delta_kwh(readings: Sequence[Metered]) -> float | None:
+    """A session's energy: its last minus its first register reading (never < 0); None without one."""
+    energy = sorted((r for r in readings if r.measurand == ENERGY), key=lambda r: r.timestamp)
+    if not energy:
+        return None
+    return max(energy[-1].value - energy[0].value, 0.0)
+
+
+def lost_kwh_in(category: str, start: datetime, end: datetime, readings: Sequence[Metered]) -> float:
+    """`lost_kwh` of one anomaly, from the session's readings (in time order) inside its time range."""
+    inside = [r for r in readings if start <= r.timestamp <= end]
+    energy = [r for r in inside if r.measurand == ENERGY]
+    power = [r for r in inside if r.measurand == POWER]
+    metered = max(energy[-1].value - energy[0].value, 0.0) if len(energy) >= 2 else 0.0
+    integrated = None
+    if len(power) >= 2:
+        integrated = sum(
+            (b.timestamp - a.timestamp).total_seconds() / 3600.0 * (a.value + b.value) / 2.0
+            for a, b in zip(power, power[1:], strict=False)
+        )
+    drop = 0.0
+    peak = float("-inf")
+    for r in energy:  # the largest fall of the register below its running maximum
+        peak = max(peak, r.value)
+        drop = max(drop, peak - r.value)
+    return lost_kwh(category, metered, integrated, drop)
 
 
 def station_lost_kwh(anomaly_type: str | None, expected_kwh: float, actual_kwh: float) -> float:

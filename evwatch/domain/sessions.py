@@ -87,6 +87,14 @@ class AnalysisFailure:
     reading_count: int = 0
 
 
+def failure_applies(failure: AnalysisFailure | None, analysis: AnalysisRecord | None, base_revision: int) -> bool:
+    """Whether the readings the session shows (since `base_revision`) failed to analyse, and no analysis
+    of them succeeded since."""
+    if failure is None or failure.base_revision != base_revision:
+        return False
+    return analysis is None or analysis.analyzed_at < failure.failed_at
+
+
 @dataclass(frozen=True, slots=True)
 class SessionFilters:
     """Filters of `GET /v1/sessions`; None means "no filter"."""

@@ -50,6 +50,7 @@ from evwatch.domain.sessions import (
     SessionListItem,
     SessionRecord,
     check_session_id,
+    failure_applies,
 )
 from evwatch.outages import is_outage
 from evwatch.storage.sessions import SessionStore, claim_token
@@ -258,9 +259,7 @@ def _failure_message(
     failure: AnalysisFailure | None, analysis: AnalysisRecord | None, current: SessionHead
 ) -> str | None:
     """The readings the session shows failed to analyse, and no analysis of them succeeded since."""
-    if failure is None or failure.base_revision != current.base_revision:
-        return None
-    if analysis is not None and analysis.analyzed_at >= failure.failed_at:
+    if failure is None or not failure_applies(failure, analysis, current.base_revision):
         return None
     return f"The latest analysis failed: {failure.reason}"
 

@@ -13,33 +13,12 @@ from datetime import datetime, timedelta
 from evwatch.clock import utc_now
 from evwatch.domain import billing, uptime
 from evwatch.domain.categories import UNDER_BILLING_CATEGORIES
-from evwatch.domain.ocpp import ENERGY, POWER
 from evwatch.domain.stations import StationRecord
 from evwatch.storage.stations import ClickHouseStationStore
 from evwatch.storage.statistics import ClickHouseStatisticsFacts, ReadingFact, SessionAnomalyFact, ShadeAnomalyFact
 from serving.statistics.schemas import Statistics
 
 ACTIVE_WINDOW = timedelta(days=7)
-
-
-def lost_kwh(fact: SessionAnomalyFact, readings: list[ReadingFact]) -> float:
-    """kWh one anomaly left unbilled, from the session's readings inside the anomaly's time range."""
-    inside = [r for r in readings if fact.start_ts <= r.timestamp <= fact.end_ts]
-    energy = [r for r in inside if r.measurand == ENERGY]
-    power = [r for r in inside if r.measurand == POWER]
-    metered = max(energy[-1].value - energy[0].value, 0.0) if len(energy) >= 2 else 0.0
-    integrated = None
-    if len(power) >= 2:
-        integrated = sum(
-            (b.timestamp - a.timestamp).total_seconds() / 3600.0 * (a.value + b.value) / 2.0
-            for a, b in zip(power, power[1:], strict=False)
-        )
-    drop = 0.0
-    peak = float("-inf")
-    for r in energy:  # the largest fall of the register below its running maximum
-        peak = max(peak, r.value)
-        drop = max(drop, peak - r.value)
-    return billing.lost_kwh(fact.category, metered, integrated, drop)
 
 
 class StatisticsService:
@@ -105,7 +84,7 @@ class StatisticsService:
             readings[r.session_id].append(r)
         lost: dict[str, float] = defaultdict(float)
         for a in leaking:
-            lost[a.session_id] += lost_kwh(a, readings[a.session_id])
+            lost[a.session_id] += billing.lost_kwh_in(a.category, a.start_ts, a.end_ts, readings[a.session_id])
         money = [
             billing.SessionMoney(kwh, tariff(station), frozenset(categories.get(sid, ())), lost.get(sid, 0.0))
             for sid, (station, kwh) in self.facts.session_energy(tenant_id).items()
