@@ -46,7 +46,7 @@ from serving.anomalies.service import AnomalyService
 from serving.api_keys.service import ApiKeyService
 from serving.auth import Authenticator, KeyCache
 from serving.dependencies import ApiServices, ReadinessReport
-from serving.explanations.service import ExplanationService, NoOpenIssues
+from serving.explanations.service import ExplanationService
 from serving.explanations.writer import Writer
 from serving.key_usage import KeyUsage
 from serving.members.directory import MemberDirectory
@@ -183,15 +183,15 @@ class Runtime:
         tenants = ClickHouseTenantStore(self.client)
         members = ClickHouseMemberStore(self.client)
         directory = MemberDirectory(members, lambda tenant_id: bool(tenants.existing({tenant_id})))
+        triage = ClickHouseTriageStore(self.client)
         return ApiServices(
             sessions=SessionService(sessions, SessionAnalyser(sessions, self.csar2), self.settings.bounds),
-            # NoOpenIssues until the anomalies slice provides `OpenIssues` (serving/explanations/service.py)
             explanations=ExplanationService(
-                sessions, stations, NoOpenIssues(), ClickHouseExplanationStore(self.client), Writer(self.chat)
+                sessions, stations, triage, ClickHouseExplanationStore(self.client), Writer(self.chat)
             ),
             stations=StationService(stations),
             statistics=StatisticsService(ClickHouseStatisticsFacts(self.client), stations),
-            anomalies=AnomalyService(ClickHouseTriageStore(self.client), sessions),
+            anomalies=AnomalyService(triage, sessions),
             tenants=TenantService(tenants),
             keys_admin=ApiKeyService(tenants, timedelta(days=self.settings.api.key_lifetime_days)),
             members=MemberService(members, directory),

@@ -18,22 +18,6 @@ CATEGORIES: tuple[str, ...] = (
     "ZERO_ENERGY",
     "DATA_GAP",
 )
-# What each category means, for people (anomaly details, explanations).
-CATEGORY_DESCRIPTIONS: dict[str, str] = {
-    "KWH_DECREASE": "The energy register went backwards during the session.",
-    "KWH_JUMP": "The energy register jumped by more than the charger could deliver in the time.",
-    "ENERGY_PIT": "The energy register dipped and came back: readings inside the dip are wrong.",
-    "ENERGY_STALL": "Power flowed but the energy register stood still.",
-    "PHANTOM_ENERGY": "The energy register rose while no power flowed.",
-    "POWER_ENERGY_MISMATCH": "The energy register and the integrated power disagree.",
-    "POWER_SPIKE": "Power spiked beyond what the charger and vehicle allow.",
-    "CHARGING_INTERRUPTION": "Charging stopped and resumed within the session.",
-    "POWER_DERATING": "Power dropped well below what the charger, vehicle and state of charge allow.",
-    "SOC_DROP": "The vehicle's state of charge fell while charging.",
-    "SOC_JUMP": "The vehicle's state of charge jumped by more than the energy delivered explains.",
-    "ZERO_ENERGY": "The session delivered no energy.",
-    "DATA_GAP": "Readings are missing for a stretch of the session.",
-}
 # Categories that make a session's bill wrong or doubtful. ENERGY_PIT is one because a bill cut
 # inside the pit uses a wrong reading; POWER_SPIKE, CHARGING_INTERRUPTION, POWER_DERATING, SOC_*,
 # ZERO_ENERGY and DATA_GAP are about service or data quality, not billing.

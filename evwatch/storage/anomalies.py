@@ -11,6 +11,7 @@ from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
+from evwatch.domain.explain.facts import OpenIssue
 from evwatch.domain.sessions import AnalysisRecord
 from evwatch.domain.triage import CLOSED, AnomalyRow, HistoryEntry, Issue, IssueLink
 from evwatch.storage.clickhouse import scalar
@@ -21,15 +22,18 @@ _ISSUE_COLUMNS = [f.name for f in dataclasses.fields(Issue)]
 _HISTORY_COLUMNS = [f.name for f in dataclasses.fields(HistoryEntry)]
 _LINK_COLUMNS = [f.name for f in dataclasses.fields(IssueLink)]
 _CLOSED = sorted(CLOSED)
-# The newest row of each anomaly without FINAL, so the sort key and skip indexes stay usable.
-_KEYS = ("tenant_id", "session_id", "category")
-_LATEST_ANOMALIES = (
-    "SELECT "
-    + ", ".join(f"argMax({c}, _v) AS {c}" for c in _ANOMALY_COLUMNS if c not in (*_KEYS, "updated_at"))
-    + ", tenant_id, session_id, category, max(_v) AS updated_at "
-    "FROM (SELECT *, updated_at AS _v FROM anomalies WHERE tenant_id = {t:String}) "
-    "GROUP BY tenant_id, session_id, category"
+# The lists read `anomaly_list` (migration 0015): one +1 row per current anomaly version, sorted by
+# occurrence, and a -1 copy of each version replaced or cleared since (until a merge drops the pair).
+# A +1 row is live while its version has no -1 copy; totals are sum(sign), which needs no pairing.
+_LIST_COLUMNS = [*_ANOMALY_COLUMNS, "sign"]
+_DEAD = "FROM anomaly_list WHERE tenant_id = {t:String} AND sign = -1"
+_LIVE = (
+    f"sign = 1 AND (version_hash NOT IN (SELECT version_hash {_DEAD}) "
+    f"OR (session_id, category, updated_at) NOT IN (SELECT session_id, category, updated_at {_DEAD}))"
 )
+# Orders whose first column bounds a page: the n-th live row's value, found reading that column alone,
+# narrows the read of whole rows to what precedes it (period_start is the sort key, risk_score a projection's).
+_BOUNDED = {"period_start", "risk_score"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +53,8 @@ class AnomalyFilters:
 
 
 def _where(f: AnomalyFilters) -> tuple[str, dict[str, Any]]:
-    clauses, params = ["is_current"], {}
+    """Conditions on `anomaly_list` rows (a version and its -1 copy match alike) and their parameters."""
+    clauses, params = ["tenant_id = {t:String}"], {}
     for column, name, value, op in (
         ("category", "cat", f.category, "="),
         ("connector_id", "con", f.connector_id, "="),
@@ -72,12 +77,32 @@ def _where(f: AnomalyFilters) -> tuple[str, dict[str, Any]]:
         if f.assigned_to is not None:
             issue_clauses.append("assigned_to = {asg:String}")
             params["asg"] = f.assigned_to
-        clauses.append(
-            "(session_id, category) IN (SELECT l.session_id, l.category FROM issue_sessions AS l FINAL "
+        covered = (
+            "SELECT l.session_id AS session_id, l.category AS category FROM issue_sessions AS l FINAL "
             "INNER JOIN (SELECT issue_id FROM issues FINAL WHERE " + " AND ".join(issue_clauses) + ") AS i "
-            "ON l.issue_id = i.issue_id WHERE l.tenant_id = {t:String})"
+            "ON l.issue_id = i.issue_id WHERE l.tenant_id = {t:String}"
         )
+        # the hash narrows the rows cheaply, the pair decides
+        clauses.append(f"key_hash IN (SELECT cityHash64(session_id, category) FROM ({covered}))")
+        clauses.append(f"(session_id, category) IN (SELECT session_id, category FROM ({covered}))")
     return " AND ".join(clauses), params
+
+
+def _bound(order: str, where: str) -> str:
+    """A condition that keeps the rows of the first `{n}` live ones in `order` (and their ties), or ''."""
+    first = order.split(",")[0].split()
+    column, direction = first[0], (first[1].upper() if len(first) > 1 else "ASC")
+    if column not in _BOUNDED or direction not in ("ASC", "DESC"):
+        return ""
+    op, pick = (">=", "min") if direction == "DESC" else ("<=", "max")
+    return (
+        f" AND {column} {op} (SELECT {pick}({column}) FROM (SELECT {column} FROM anomaly_list "
+        f"WHERE {where} AND {_LIVE} ORDER BY {column} {direction} LIMIT {{n:UInt64}}))"
+    )
+
+
+def _ms(at: datetime) -> datetime:
+    return at.replace(microsecond=at.microsecond // 1000 * 1000)
 
 
 class ClickHouseTriageStore:
@@ -145,7 +170,38 @@ class ClickHouseTriageStore:
         if history:
             self.add_history(history)
         if anomalies:
+            # the list first: a crash in between replays the same insert (dropped as a duplicate),
+            # while a version already in `anomalies` is never listed twice
+            listed = self._list_changes(anomalies)
+            if listed:
+                self._client.insert("anomaly_list", listed, column_names=_LIST_COLUMNS)
             self._client.insert("anomalies", [dataclasses.astuple(a) for a in anomalies], column_names=_ANOMALY_COLUMNS)
+
+    def _list_changes(self, anomalies: Sequence[AnomalyRow]) -> list[list[Any]]:
+        """`anomaly_list` rows for new versions: +1 for a current one, -1 for the current one it replaces."""
+        stored: dict[tuple[str, str, str], AnomalyRow] = {}
+        sessions: dict[str, set[str]] = {}
+        for a in anomalies:
+            sessions.setdefault(a.tenant_id, set()).add(a.session_id)
+        for tenant_id, ids in sorted(sessions.items()):
+            for row in self._client.query(
+                f"SELECT {', '.join(_ANOMALY_COLUMNS)} FROM anomalies FINAL "
+                "WHERE tenant_id = {t:String} AND session_id IN {ids:Array(String)}",
+                parameters={"t": tenant_id, "ids": sorted(ids)},
+            ).result_rows:
+                stored[(row[0], row[1], row[2])] = AnomalyRow(*row)
+        changes: list[list[Any]] = []
+        for new in sorted(anomalies, key=lambda a: (a.tenant_id, a.session_id, a.category, a.updated_at)):
+            key = (new.tenant_id, new.session_id, new.category)
+            before = stored.get(key)
+            if before is not None and before.updated_at >= _ms(new.updated_at):
+                continue  # listed already (a replay), or a newer analysis replaced it
+            if before is not None and before.is_current:
+                changes.append([*dataclasses.astuple(before), -1])
+            if new.is_current:
+                changes.append([*dataclasses.astuple(new), 1])
+            stored[key] = new
+        return changes
 
     def mark_triaged(self, analyses: Sequence[AnalysisRecord], at: datetime) -> None:
         """Remember the analyses as handled (after their results are stored)."""
@@ -214,14 +270,13 @@ class ClickHouseTriageStore:
     ) -> tuple[list[AnomalyRow], int]:
         """One page of current anomalies and how many match; `order` is an ORDER BY of anomaly columns."""
         where, params = _where(filters)
-        params.update({"t": tenant_id, "limit": limit, "offset": offset})
-        base = f"SELECT * FROM ({_LATEST_ANOMALIES}) WHERE {where}"
+        params.update({"t": tenant_id, "limit": limit, "offset": offset, "n": offset + limit})
         rows = self._client.query(
-            f"SELECT {', '.join(_ANOMALY_COLUMNS)} FROM ({base}) ORDER BY {order} "
-            "LIMIT {limit:UInt32} OFFSET {offset:UInt64}",
+            f"SELECT {', '.join(_ANOMALY_COLUMNS)} FROM anomaly_list WHERE {where} AND {_LIVE}{_bound(order, where)} "
+            f"ORDER BY {order} LIMIT {{limit:UInt32}} OFFSET {{offset:UInt64}}",
             parameters=params,
         ).result_rows
-        total = scalar(self._client, f"SELECT count() FROM ({base})", params)
+        total = scalar(self._client, f"SELECT sum(sign) FROM anomaly_list WHERE {where}", params)
         return [AnomalyRow(*row) for row in rows], total
 
     def aggregate(
@@ -231,16 +286,25 @@ class ClickHouseTriageStore:
         where, params = _where(filters)
         params.update({"t": tenant_id, "limit": limit, "offset": offset})
         keys = ", ".join(group)
-        base = f"SELECT * FROM ({_LATEST_ANOMALIES}) WHERE {where}"
-        rows = self._client.query(
-            f"SELECT {keys}, count() AS anomaly_count, min(first_detected_at) AS detection_date, "
-            "max(updated_at) AS last_update, max(risk_score) AS risk_score, "
-            "groupArray(category) AS categories "
-            f"FROM ({base}) GROUP BY {keys} ORDER BY {order}, {keys} LIMIT {{limit:UInt32}} OFFSET {{offset:UInt64}}",
-            parameters=params,
-        ).named_results()
-        total = scalar(self._client, f"SELECT count() FROM (SELECT {keys} FROM ({base}) GROUP BY {keys})", params)
-        return list(rows), total
+        rows = list(
+            self._client.query(
+                f"SELECT {keys}, count() AS anomaly_count, min(first_detected_at) AS detection_date, "
+                "max(updated_at) AS last_update, max(risk_score) AS risk_score, "
+                "groupArray(category) AS categories, count() OVER () AS total "
+                f"FROM anomaly_list WHERE {where} AND {_LIVE} GROUP BY {keys} ORDER BY {order}, {keys} "
+                "LIMIT {limit:UInt32} OFFSET {offset:UInt64}",
+                parameters=params,
+            ).named_results()
+        )
+        if rows:
+            total = int(rows[0]["total"])
+        else:
+            total = scalar(
+                self._client, f"SELECT uniqExact({keys}) FROM anomaly_list WHERE {where} AND {_LIVE}", params
+            )
+        for row in rows:
+            del row["total"]
+        return rows, total
 
     def anomaly(self, tenant_id: str, session_id: str, category: str) -> AnomalyRow | None:
         """One anomaly, current or not."""
@@ -278,6 +342,14 @@ class ClickHouseTriageStore:
             parameters={"t": tenant_id, "s": session_id, "c": category},
         ).result_rows
         return [(r[0], float(r[1])) for r in rows]
+
+    def open_issues(self, tenant_id: str, session_id: str) -> list[OpenIssue]:
+        """The unresolved issues that cover the session (what explanations tell)."""
+        return [
+            OpenIssue(issue.issue_id, issue.category, issue.status, issue.assigned_to)
+            for _, issue in self.issues_covering(tenant_id, [session_id])
+            if issue.status not in CLOSED
+        ]
 
     def open_issue_count(self, tenant_id: str) -> int:
         """Issues not closed (what statistics count as active anomalies)."""

@@ -17,8 +17,9 @@ import msgspec
 
 from evwatch.clock import utc_now
 from evwatch.domain import ocpp
-from evwatch.domain.categories import CATEGORY_DESCRIPTIONS
+from evwatch.domain.categories import CATEGORIES
 from evwatch.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from evwatch.domain.explain.phrases import EN
 from evwatch.domain.readings import StoredReading
 from evwatch.domain.triage import (
     KEEP,
@@ -241,11 +242,12 @@ class AnomalyService:
     def detail(self, tenant_id: str, session_id: str, type_id: str) -> AnomalyDetail:
         """One anomaly of a session, by its category id (current or cleared by a later analysis)."""
         category = category_of(type_id)
-        row = self._store.anomaly(tenant_id, session_id, category) if category in CATEGORY_DESCRIPTIONS else None
+        row = self._store.anomaly(tenant_id, session_id, category) if category in CATEGORIES else None
         if row is None:
             raise NotFound(f"Session {session_id!r} has no anomaly of category {type_id!r}.")
         readings = self._sessions.load_readings(tenant_id, [session_id]).get(session_id, [])
         issues = self._store.issues_of(tenant_id, [(session_id, category)]).get((session_id, category), [])
+        label, description = EN.categories[category]
         return AnomalyDetail(
             session_id=session_id,
             client_id=tenant_id,
@@ -259,8 +261,8 @@ class AnomalyService:
             last_update_date=row.updated_at,
             anomaly_category=AnomalyCategoryInfo(
                 id=category_id(category),
-                name=category,
-                description=CATEGORY_DESCRIPTIONS[category],
+                name=label,
+                description=description,
                 max_score=row.max_score,
             ),
             anomaly_period=AnomalyPeriod(start=row.period_start, end=row.period_end),

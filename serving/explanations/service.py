@@ -48,17 +48,9 @@ class StationReads(Protocol):
 
 
 class OpenIssues(Protocol):
-    """The open issues that cover a session; provided by the anomalies slice."""
+    """The unresolved issues that cover a session (`evwatch.storage.anomalies.ClickHouseTriageStore`)."""
 
     def open_issues(self, tenant_id: str, session_id: str) -> list[OpenIssue]: ...
-
-
-class NoOpenIssues:
-    """Stands in for `OpenIssues` until the anomalies slice provides issues: no session has any."""
-
-    def open_issues(self, tenant_id: str, session_id: str) -> list[OpenIssue]:
-        """None."""
-        return []
 
 
 class ExplanationCache(Protocol):

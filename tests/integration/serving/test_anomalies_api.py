@@ -57,6 +57,12 @@ def test_an_incident_opens_an_issue_that_people_move_to_a_label(api: Any, runtim
     assert len(body["riskScoreTimeline"]) == 1 and body["meterValues"]
     assert all(set(p) == {"timestamp", "energy", "stateOfCharge", "power", "soc"} for p in body["meterValues"])
 
+    # the explanation tells the open issue (German, too)
+    explained = api.post("/v1/sessions/drop-a/explain", json={"regenerate": True}, headers=tenant.headers).json()
+    assert f"Open issues: {issue['id']}" in explained["explanation"]
+    german = api.post("/v1/sessions/drop-a/explain", json={"lang": "de"}, headers=tenant.headers).json()
+    assert issue["id"] in german["explanation"] and german["explanation"] != explained["explanation"]
+
     # the lifecycle: assign, start, a forbidden jump back, then a false positive
     path = f"/v1/anomalies/issues/{issue['id']}"
     user, member = member_token(runtime, tenant.tenant_id, MEMBER)

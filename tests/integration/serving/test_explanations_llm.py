@@ -17,11 +17,12 @@ from litestar.testing import TestClient
 
 from evwatch.config import LlmSettings
 from evwatch.llm import OpenAIChat
+from evwatch.storage.anomalies import ClickHouseTriageStore
 from evwatch.storage.explanations import CachedExplanation, ClickHouseExplanationStore
 from evwatch.storage.sessions import ClickHouseSessionStore
 from evwatch.storage.stations import ClickHouseStationStore
 from serving.app import build_app
-from serving.explanations.service import ExplanationService, NoOpenIssues
+from serving.explanations.service import ExplanationService
 from serving.explanations.writer import Writer
 from tests.support.llm_stub import StubLlm, facts_of, stub_llm
 from tests.support.sessions import session_body
@@ -46,7 +47,7 @@ def llm_api(runtime: Any, stub: StubLlm) -> Iterator[TestClient[Litestar]]:
     explanations = ExplanationService(
         ClickHouseSessionStore(client),
         ClickHouseStationStore(client),
-        NoOpenIssues(),
+        ClickHouseTriageStore(client),
         ClickHouseExplanationStore(client),
         Writer(chat),
     )

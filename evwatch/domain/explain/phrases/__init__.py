@@ -11,4 +11,4 @@ from evwatch.domain.explain.phrases.pl import PHRASES as PL
 
 PHRASES: dict[str, Phrases] = {"en": EN, "nl": NL, "de": DE, "fr": FR, "pl": PL}
 
-__all__ = ["PHRASES", "Phrases"]
+__all__ = ["EN", "PHRASES", "Phrases"]

@@ -20,7 +20,7 @@ from evwatch.domain.explain.phrases import PHRASES
 from evwatch.domain.stations import StationAggregate, StationInferenceRow, StationRecord
 from evwatch.llm import ChatError
 from evwatch.storage.explanations import CachedExplanation
-from serving.explanations.service import ExplanationService, NoOpenIssues
+from serving.explanations.service import ExplanationService
 from serving.explanations.writer import Writer
 from serving.sessions.service import SessionService
 from tests.fakes.inference import FakeCsar2
@@ -195,7 +195,3 @@ def test_a_failed_llm_is_recorded_with_the_cached_explanation() -> None:
     (row,) = h.cache.rows.values()
     assert (row.engine, row.model) == ("template", "stub")
     assert row.fallback_reason == "the LLM gave no answer: the endpoint answered HTTP 500"
-
-
-def test_no_open_issues_until_the_anomalies_slice_provides_them() -> None:
-    assert NoOpenIssues().open_issues("t", "s1") == []
