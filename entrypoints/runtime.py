@@ -190,7 +190,7 @@ class Runtime:
                 sessions, stations, triage, ClickHouseExplanationStore(self.client), Writer(self.chat)
             ),
             stations=StationService(stations),
-            statistics=StatisticsService(ClickHouseStatisticsFacts(self.client), stations),
+            statistics=StatisticsService(ClickHouseStatisticsFacts(self.client), stations, triage.open_issue_count),
             anomalies=AnomalyService(triage, sessions),
             tenants=TenantService(tenants),
             keys_admin=ApiKeyService(tenants, timedelta(days=self.settings.api.key_lifetime_days)),

@@ -1,7 +1,8 @@
 """Get Statistics: tenant-wide facts from storage put through the formulas of `evwatch.domain`.
 
-Revenue formulas: `evwatch/domain/billing.py`; uptime: `evwatch/domain/uptime.py`. An anomaly
-counts as active (not yet resolved) while it occurred within `ACTIVE_WINDOW`.
+Revenue formulas: `evwatch/domain/billing.py`; uptime: `evwatch/domain/uptime.py`. Active anomalies
+are the unresolved issues (people resolve them) plus the anomalous SHADE station-days within
+`ACTIVE_WINDOW` (station findings open no issues).
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ class StatisticsService:
         self,
         facts: ClickHouseStatisticsFacts,
         stations: ClickHouseStationStore,
+        open_issues: Callable[[str], int],
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.facts = facts
         self.stations = stations
+        self.open_issues = open_issues
         self.clock = clock
 
     def statistics(self, tenant_id: str) -> Statistics:
@@ -42,9 +45,7 @@ class StatisticsService:
         shade = self.facts.shade_anomalies(tenant_id)
         stations = {s.charging_station_id: s for s in self.stations.list_station_records(tenant_id)}
         since = now - ACTIVE_WINDOW
-        active = sum(1 for a in session_anomalies if a.end_ts >= since) + sum(
-            1 for s in shade if s.analyzed_at >= since
-        )
+        active = self.open_issues(tenant_id) + sum(1 for s in shade if s.analyzed_at >= since)
         connectors = {(a.charging_station_id, a.connector_id) for a in session_anomalies if a.connector_id is not None}
         connectors |= {(s.charging_station_id, s.connector_id) for s in shade if s.connector_id is not None}
         stations_with = {a.charging_station_id for a in session_anomalies} | {s.charging_station_id for s in shade}

@@ -13,6 +13,8 @@ from evwatch.domain.readings import StoredReading
 from evwatch.domain.session_log import STREAM, SessionWrite
 from evwatch.domain.sessions import AnalysisRecord, AnomalyRecord, SessionRecord
 from evwatch.domain.stations import ConnectorInfo, StationRecord
+from evwatch.domain.triage import OPEN, RESOLVED, Issue
+from evwatch.storage.anomalies import ClickHouseTriageStore
 from evwatch.storage.sessions import ClickHouseSessionStore
 from evwatch.storage.stations import ClickHouseStationStore
 
@@ -126,12 +128,20 @@ def _seed(client: Any, tenant_id: str) -> None:
 
 def test_statistics_by_hand(api: Any, runtime: Any, tenant: Any) -> None:
     _seed(runtime.client, tenant.tenant_id)
+    # people's issues: one still open, one resolved
+    ClickHouseTriageStore(runtime.client).save_issues(
+        [
+            Issue(tenant.tenant_id, "i-open", "ENERGY_STALL", "ST-1", "1", OPEN, None, T, T),
+            Issue(tenant.tenant_id, "i-done", "DATA_GAP", "ST-1", "2", RESOLVED, None, T, T),
+        ]
+    )
     body = api.get("/v1/statistics", headers=tenant.headers).json()
     # Revenue: 0.5 EUR/kWh x (20 + 30 + 10) kWh. At risk: s2 (ENERGY_STALL is billing-relevant; DATA_GAP is not).
     # Leak: s2's stall delivered 30 kW x 20 min = 10 kWh with the register frozen (5 EUR), plus SHADE's
     # 4 kWh of idle consumption (2 EUR).
+    # Active: the open issue and the SHADE day (station findings open no issues).
     assert body == {
-        "activeAnomaliesCount": 3,
+        "activeAnomaliesCount": 2,
         "sessionsWithAnomaliesCount": 2,
         "connectorsWithAnomaliesCount": 2,
         "totalAnomaliesCount": 3,
