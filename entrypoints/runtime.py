@@ -31,7 +31,10 @@ from evwatch.storage.sessions import ClickHouseSessionStore
 from evwatch.storage.stations import ClickHouseStationStore
 from evwatch.storage.statistics import ClickHouseStatisticsFacts
 from evwatch.storage.tenants import ClickHouseTenantStore
+from evwatch.storage.webhooks import ClickHouseWebhookStore
 from evwatch.tokens import TokenVerifier
+from evwatch.webhook_http import post
+from evwatch.webhook_targets import TargetGuard
 from models.shade.metadata import threshold
 from pipeline.flow import build_flow
 from pipeline.incoming import Edge
@@ -56,11 +59,14 @@ from serving.sessions.service import SessionService
 from serving.stations.service import StationService
 from serving.statistics.service import StatisticsService
 from serving.tenants.service import TenantService
+from serving.webhooks.service import WebhookService
 from workers.analysis_sweeper import AnalysisSweeper
 from workers.follow import Follower
 from workers.loop import WorkerThread
 from workers.outbox import OutboxRelay
 from workers.triage import TriageWorker
+from workers.webhook_fanout import WebhookFanout, events_consumer
+from workers.webhook_sender import WebhookSender
 
 log = logging.getLogger("evwatch.runtime")
 
@@ -90,8 +96,37 @@ def dataflow(settings: Settings, client: Client, csar2: TritonModel, stop: threa
     )
 
 
+def webhook_workers(settings: Settings) -> list[WorkerThread]:
+    """The webhook fan-out (events to queued deliveries) and sender (docs/webhooks.md), each with its own handle."""
+    config = settings.webhooks
+    consumer = events_consumer(settings.kafka, config.consumer_group)
+    fanout = WebhookFanout(consumer, ClickHouseWebhookStore(connect(settings)), utc_now)
+    announcer = ConfirmedPublisher(settings.kafka, settings.kafka.topics.events)
+    stop = threading.Event()
+    sender = WebhookSender(
+        ClickHouseWebhookStore(connect(settings)),
+        TargetGuard(config),
+        post,
+        config,
+        utc_now,
+        announcer.publish,
+        stop,
+    )
+
+    def stop_sender() -> None:
+        sender.close()
+        announcer.close()
+
+    return [
+        # the fan-out's pass waits on the consumer itself, so it needs no pause of its own between passes
+        WorkerThread("webhook-fanout", fanout, 0.05, on_stop=consumer.close),
+        WorkerThread("webhook-sender", sender, config.poll_interval_s, stop=stop, on_stop=stop_sender),
+    ]
+
+
 def workers(settings: Settings, csar2: TritonModel) -> list[WorkerThread]:
-    """The outbox relay and the sweeper of pending analyses, each with its own handle on the store."""
+    """The outbox relay, the sweeper of pending analyses, triage and the webhook workers, each with its own
+    handle on the store."""
     horizon = timedelta(seconds=settings.pipeline.follow_horizon_s)
     relay_store = ClickHouseSessionStore(connect(settings))
     publisher = ConfirmedPublisher(settings.kafka, settings.kafka.topics.api_writes)
@@ -116,6 +151,7 @@ def workers(settings: Settings, csar2: TritonModel) -> list[WorkerThread]:
         WorkerThread("outbox", relay, settings.pipeline.relay_interval_s, on_stop=publisher.close),
         WorkerThread("sweeper", sweeper, settings.pipeline.sweep_interval_s, stop=stop),
         WorkerThread("triage", triage, settings.pipeline.relay_interval_s, on_stop=events.close),
+        *webhook_workers(settings),
     ]
 
 
@@ -198,6 +234,7 @@ class Runtime:
             organization=OrganizationService(
                 ClickHouseOrganizationStore(self.client), tenants, directory, self.settings.auth.open_signup
             ),
+            webhooks=WebhookService(ClickHouseWebhookStore(self.client), TargetGuard(self.settings.webhooks)),
             authenticator=Authenticator(
                 KeyCache(tenants.find_api_key), self.key_usage, token_verifier(self.settings), directory
             ),

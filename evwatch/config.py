@@ -165,6 +165,30 @@ class PipelineSettings(msgspec.Struct, frozen=True, kw_only=True):
     follow_horizon_s: float = 7 * 86400.0
 
 
+class WebhookSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """Outgoing webhooks (docs/webhooks.md): what a receiver URL may be, and how deliveries are retried."""
+
+    # http:// receivers, for local development only: signatures still protect the body, nothing hides it.
+    allow_http: bool = False
+    # Hosts (exact names) and IP networks (CIDR or single addresses) exempt from the address checks:
+    # tests and on-premises receivers on private networks.
+    allow_list: tuple[str, ...] = ()
+    # One attempt's whole budget: connect, TLS, request and answer.
+    timeout_s: float = 10.0
+    # Attempts in flight at once across all receivers (each receiver has at most one, to keep order).
+    concurrency: int = 8
+    # Waits before the 2nd, 3rd, ... attempt; after the last one fails the delivery is given up.
+    retry_schedule_s: tuple[float, ...] = (5.0, 30.0, 120.0, 600.0, 3600.0, 6 * 3600.0, 12 * 3600.0, 24 * 3600.0)
+    # Each wait is stretched or shrunk by up to this fraction at random, so receivers that recover are not stampeded.
+    jitter: float = 0.2
+    # A receiver is disabled after this many failed attempts in a row (two deliveries' worth of the schedule).
+    disable_after: int = 18
+    # The sender looks for due deliveries this often when idle.
+    poll_interval_s: float = 1.0
+    # Kafka consumer group of the fan-out from evwatch.events to deliveries.
+    consumer_group: str = "evwatch-webhooks"
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Everything evwatch needs to run, with the embedded defaults."""
 
@@ -177,6 +201,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     pipeline: PipelineSettings = PipelineSettings()
     bounds: Bounds = Bounds()
     llm: LlmSettings = LlmSettings()
+    webhooks: WebhookSettings = WebhookSettings()
 
     @property
     def clickhouse_dsn(self) -> str:
@@ -217,6 +242,10 @@ def _flag(value: str) -> bool:
         return False
     msg = f"expected a boolean (true/false), got {value!r}"
     raise ValueError(msg)
+
+
+def _list(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -293,6 +322,20 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             model=get("LLM_MODEL", d.llm.model),
             api_key=get("LLM_API_KEY", d.llm.api_key),
             timeout_s=float(get("LLM_TIMEOUT_S", str(d.llm.timeout_s))),
+        ),
+        webhooks=WebhookSettings(
+            allow_http=_flag(get("WEBHOOKS_ALLOW_HTTP", str(d.webhooks.allow_http))),
+            allow_list=_list(get("WEBHOOKS_ALLOW_LIST", ",".join(d.webhooks.allow_list))),
+            timeout_s=float(get("WEBHOOKS_TIMEOUT_S", str(d.webhooks.timeout_s))),
+            concurrency=int(get("WEBHOOKS_CONCURRENCY", str(d.webhooks.concurrency))),
+            retry_schedule_s=tuple(
+                float(v)
+                for v in _list(get("WEBHOOKS_RETRY_SCHEDULE_S", ",".join(map(str, d.webhooks.retry_schedule_s))))
+            ),
+            jitter=float(get("WEBHOOKS_JITTER", str(d.webhooks.jitter))),
+            disable_after=int(get("WEBHOOKS_DISABLE_AFTER", str(d.webhooks.disable_after))),
+            poll_interval_s=float(get("WEBHOOKS_POLL_INTERVAL_S", str(d.webhooks.poll_interval_s))),
+            consumer_group=get("WEBHOOKS_CONSUMER_GROUP", d.webhooks.consumer_group),
         ),
         pipeline=PipelineSettings(
             enabled=_flag(get("PIPELINE_ENABLED", str(d.pipeline.enabled))),

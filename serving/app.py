@@ -32,6 +32,7 @@ from serving.sessions.controller import SessionController
 from serving.stations.controller import StationController
 from serving.statistics.controller import StatisticsController
 from serving.tenants.controller import TenantController
+from serving.webhooks.controller import WebhookController
 
 V1_CONTROLLERS = [
     SessionController,
@@ -39,6 +40,7 @@ V1_CONTROLLERS = [
     StationController,
     StatisticsController,
     AnomalyController,
+    WebhookController,
     ApiKeyController,
     OrganizationController,
     MemberController,

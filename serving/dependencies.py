@@ -18,6 +18,7 @@ from serving.sessions.service import SessionService
 from serving.stations.service import StationService
 from serving.statistics.service import StatisticsService
 from serving.tenants.service import TenantService
+from serving.webhooks.service import WebhookService
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class ApiServices:
     keys_admin: ApiKeyService
     members: MemberService
     organization: OrganizationService
+    webhooks: WebhookService
     authenticator: Authenticator
     readiness: Readiness
 
@@ -66,7 +68,7 @@ class ServiceSlot:
 
     def providers(self) -> dict[str, Provide]:
         """Litestar dependencies by parameter name: `sessions`, `stations`, `statistics`, `tenants`, `keys_admin`, `members`,
-        `organization`, `authenticator`, `readiness`."""
+        `organization`, `webhooks`, `authenticator`, `readiness`."""
 
         def sessions() -> SessionService:
             return self.get().sessions
@@ -95,6 +97,9 @@ class ServiceSlot:
         def organization() -> OrganizationService:
             return self.get().organization
 
+        def webhooks() -> WebhookService:
+            return self.get().webhooks
+
         def authenticator() -> Authenticator:
             return self.get().authenticator
 
@@ -111,6 +116,7 @@ class ServiceSlot:
             "keys_admin": Provide(keys_admin, sync_to_thread=False),
             "members": Provide(members, sync_to_thread=False),
             "organization": Provide(organization, sync_to_thread=False),
+            "webhooks": Provide(webhooks, sync_to_thread=False),
             "authenticator": Provide(authenticator, sync_to_thread=False),
             "readiness": Provide(readiness, sync_to_thread=False),
         }

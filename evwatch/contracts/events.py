@@ -69,4 +69,23 @@ class IncidentCreated(Camel, frozen=True, kw_only=True, tag="incident.created", 
     opened_at: AwareDatetime
 
 
+class WebhookTest(Camel, frozen=True, kw_only=True, tag="webhook.test", tag_field="type"):
+    """Test Webhook asked for a delivery; it is queued directly, never announced on the topic."""
+
+    event_id: str
+    tenant_id: str
+    webhook_id: str
+    requested_at: AwareDatetime
+
+
+class WebhookDisabled(Camel, frozen=True, kw_only=True, tag="webhook.disabled", tag_field="type"):
+    """A webhook was disabled after `failureCount` failed attempts in a row; `eventId` names the disabling."""
+
+    event_id: str
+    tenant_id: str
+    webhook_id: str
+    failure_count: int
+    disabled_at: AwareDatetime
+
+
 Event = SessionAnalyzed | StationAnomalyDetected | AnomalyDetected | IncidentCreated

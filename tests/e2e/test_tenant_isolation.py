@@ -98,6 +98,12 @@ def _set_up_a(api: Any, runtime: Any, operator: Any) -> TenantA:
     issue_id = wait_for(issue_of_a, timeout_s=60)
     key = api.post("/v1/api-keys", json={"name": "a-backend"}, headers=headers)
     assert key.status_code == 200, key.text
+    hook = api.post(
+        "/v1/webhooks",
+        json={"url": "http://127.0.0.1:9/a-receiver", "events": ["batch.completed"], "description": "A's hook"},
+        headers=headers,
+    )
+    assert hook.status_code == 200, hook.text
     # a member of A, recorded by the first use of their token
     user_id, member = member_token(runtime, tenant_id, "member")
     assert api.get("/v1/sessions", headers=member).status_code == 200
@@ -112,6 +118,7 @@ def _set_up_a(api: Any, runtime: Any, operator: Any) -> TenantA:
             "incident_session_id": incident_id,
             "category_id": "kwh-decrease",
             "issue_id": issue_id,
+            "webhook_id": hook.json()["id"],
         },
         key.json()["key"],
         member,
@@ -132,6 +139,9 @@ def _set_up_a(api: Any, runtime: Any, operator: Any) -> TenantA:
         "A's user id": a.ids["user_id"],
         "A's incident session id": incident_id,
         "A's issue id": issue_id,
+        "A's webhook id": hook.json()["id"],
+        "A's webhook secret": hook.json()["secret"],
+        "A's webhook receiver": "http://127.0.0.1:9/a-receiver",
     }
     return a
 
@@ -191,6 +201,9 @@ def _snapshot(api: Any, a: TenantA) -> dict[str, Any]:
     state["members"] = api.get("/v1/members", headers=a.headers).json()
     # B's PATCH must not have moved A's issue
     state["issue"] = api.get(f"/v1/anomalies/issues/{a.ids['issue_id']}", headers=a.headers).json()
+    # B's PATCH, rotation or deletion must not have touched A's webhook
+    hook = api.get(f"/v1/webhooks/{a.ids['webhook_id']}", headers=a.headers).json()
+    state["webhook"] = {k: v for k, v in hook.items() if k != "recentDeliveries"}
     return state
 
 

@@ -23,7 +23,14 @@ from devstack.ports import free_port
 from devstack.tritonserver import TritonServer
 from entrypoints.runtime import Runtime
 from evwatch.clock import utc_now
-from evwatch.config import ClickHouseSettings, KafkaSettings, PipelineSettings, Settings, TritonSettings
+from evwatch.config import (
+    ClickHouseSettings,
+    KafkaSettings,
+    PipelineSettings,
+    Settings,
+    TritonSettings,
+    WebhookSettings,
+)
 from evwatch.domain.api_keys import generate_key
 from evwatch.kafka import admin_client, ensure_topics
 from evwatch.storage.tenants import ClickHouseTenantStore
@@ -126,6 +133,16 @@ def settings(
             relay_interval_s=0.2,
             sweep_interval_s=1.0,
             sweep_grace_s=1.0,
+        ),
+        # test receivers listen on 127.0.0.1 over http; short retries keep the webhook tests fast
+        webhooks=WebhookSettings(
+            allow_http=True,
+            allow_list=("127.0.0.1",),
+            timeout_s=2.0,
+            retry_schedule_s=(0.2, 0.4, 0.8, 1.0, 1.0),
+            jitter=0.1,
+            disable_after=4,
+            poll_interval_s=0.1,
         ),
     )
 

@@ -117,6 +117,14 @@ CASES: dict[tuple[str, str], Case] = {
     ),
     ("PATCH", "/v1/anomalies/issues/{issue_id}"): Case(lambda _: {"status": "ACKNOWLEDGED"}),
     ("GET", "/v1/anomalies/issues/{issue_id}"): Case(),
+    # Webhooks (receivers on 127.0.0.1, allow-listed in the test settings; nothing listens on port 9)
+    ("GET", "/v1/webhooks"): Case(),
+    ("POST", "/v1/webhooks"): Case(lambda _: {"url": "http://127.0.0.1:9/probe", "events": ["webhook.test"]}),
+    ("GET", "/v1/webhooks/{webhook_id}"): Case(),
+    ("PATCH", "/v1/webhooks/{webhook_id}"): Case(lambda _: {"description": "changed by an access test"}),
+    ("DELETE", "/v1/webhooks/{webhook_id}"): Case(),
+    ("POST", "/v1/webhooks/{webhook_id}/rotate-secret"): Case(),
+    ("POST", "/v1/webhooks/{webhook_id}/test"): Case(),
     # The tenant's keys, members and organization
     ("GET", "/v1/api-keys"): Case(),
     ("POST", "/v1/api-keys"): Case(lambda _: {"name": "probe", "description": "made by an access test"}),

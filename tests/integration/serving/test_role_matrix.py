@@ -36,6 +36,7 @@ PATH_IDS = (
     "incident_session_id",
     "category_id",
     "issue_id",
+    "webhook_id",
 )
 OPERATIONS = served_operations()
 # What an admitted call may answer: the case bodies are valid, but an id may be unknown to the
@@ -94,6 +95,7 @@ def callers(api: Any, runtime: Any) -> list[Caller]:
             "incident_session_id": session_id,
             "category_id": "kwh-decrease",
             "issue_id": f"issue-missing-{_suffix()}",
+            "webhook_id": str(uuid.uuid4()),
         }
         _, token = member_token(runtime, tenant.tenant_id, role)
         out.append(Caller(f"{role}'s API key", role, lambda headers=tenant.headers: headers, ids))

@@ -32,13 +32,6 @@ NOT_YET_SERVED = {
     "start_fine_tune",
     "get_fine_tune_status",
     "get_model_detail",
-    "list_webhooks",
-    "create_webhook",
-    "get_webhook",
-    "update_webhook",
-    "delete_webhook",
-    "rotate_secret",
-    "test_webhook",
 }
 
 Doc = dict[str, Any]

@@ -1,0 +1,1 @@
+"""`/v1/webhooks`: a tenant's outgoing event subscriptions, their secrets and their deliveries."""
