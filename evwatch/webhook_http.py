@@ -63,10 +63,12 @@ class _PinnedTransport(httpx.HTTPTransport):
 _SSL = ssl.create_default_context(cafile=certifi.where())
 
 
-def post(target: Target, headers: dict[str, str], body: bytes, timeout_s: float) -> Outcome:
+def post(
+    target: Target, headers: dict[str, str], body: bytes, timeout_s: float, ssl_context: ssl.SSLContext = _SSL
+) -> Outcome:
     """POST `body` to the target's URL over a connection to its checked address; never raises for the receiver's faults."""
     started = time.monotonic()
-    transport = _PinnedTransport(str(target.address), _SSL)
+    transport = _PinnedTransport(str(target.address), ssl_context)
     try:
         with httpx.Client(transport=transport, timeout=timeout_s, follow_redirects=False, trust_env=False) as client:
             request = client.build_request(
