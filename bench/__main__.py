@@ -1,4 +1,4 @@
-"""Run every benchmark: `python -m bench [name ...]` (names: stream, api, csar2)."""
+"""Run every benchmark: `python -m bench [name ...]` (names: stream, api, csar2, webhooks)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bench.services import services
 
 def main(argv: list[str]) -> int:
     """Start the services once, run the selected benchmarks, write their JSON."""
-    selected = set(argv) or {"stream", "api", "csar2"}
+    selected = set(argv) or {"stream", "api", "csar2", "webhooks"}
     with tempfile.TemporaryDirectory(prefix="evwatch-bench-") as tmp, services(Path(tmp)) as settings:
         if "csar2" in selected and importlib.util.find_spec("bench.csar2_latency"):
             from bench import csar2_latency
@@ -27,6 +27,10 @@ def main(argv: list[str]) -> int:
             from bench import stream_throughput
 
             write_result("stream_throughput", stream_throughput.run(settings))
+        if "webhooks" in selected:
+            from bench import webhook_delivery
+
+            write_result("webhook_delivery", webhook_delivery.run(settings))
     return 0
 
 

@@ -54,7 +54,8 @@ class _PinnedBackend(httpcore.SyncBackend):
 
 class _PinnedTransport(httpx.HTTPTransport):
     def __init__(self, address: str, ssl_context: ssl.SSLContext) -> None:
-        super().__init__(trust_env=False)
+        # HTTPTransport's own __init__ only builds a pool (and an SSL context, loading the CA bundle:
+        # ~20 ms per attempt); this pool replaces it, with the shared context.
         self._pool = httpcore.ConnectionPool(
             ssl_context=ssl_context, max_connections=1, network_backend=_PinnedBackend(address)
         )

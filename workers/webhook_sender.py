@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -54,6 +55,10 @@ LAG = Histogram(
 # POST to a checked target: `evwatch.webhook_http.post` in production.
 Post = Callable[[Target, dict[str, str], bytes, float], Outcome]
 Key = tuple[str, str]
+# pending deliveries read at once per webhook
+_BATCH = 100
+# how stale a task's copy of its webhook may get while deliveries succeed
+_REREAD_S = 1.0
 
 
 class SenderStore(Protocol):
@@ -63,7 +68,7 @@ class SenderStore(Protocol):
 
     def get_webhook(self, tenant_id: str, webhook_id: str) -> WebhookRecord | None: ...
 
-    def head(self, tenant_id: str, webhook_id: str) -> Delivery | None: ...
+    def pending(self, tenant_id: str, webhook_id: str, limit: int) -> list[Delivery]: ...
 
     def save_deliveries(self, deliveries: Sequence[Delivery]) -> None: ...
 
@@ -97,6 +102,8 @@ class WebhookSender:
         self._pool = ThreadPoolExecutor(max(1, settings.concurrency), thread_name_prefix="evwatch-webhook")
         self._lock = threading.Lock()
         self._in_flight: set[Key] = set()
+        # (when read, the webhook) per webhook; each entry is used by that webhook's one task only
+        self._records: dict[Key, tuple[float, WebhookRecord | None]] = {}
 
     def __call__(self) -> bool:
         """Start the due webhooks' tasks; False, since the tasks themselves drain what follows."""
@@ -115,21 +122,37 @@ class WebhookSender:
         self._pool.shutdown(wait=True)
 
     def _drain(self, key: Key) -> None:
+        # a new task starts from the webhook as stored (a rotation or a new URL applies at once)
+        self._records.pop(key, None)
         try:
             while not self.stop.is_set():
-                record = self.store.get_webhook(*key)
-                if record is None or not record.active:
+                # a batch in order; only this task sends to this webhook, so the batch stays its queue's head
+                batch = self.store.pending(*key, _BATCH)
+                if not batch:
                     return
-                head = self.store.head(*key)
-                if head is None or head.next_attempt_at > self.clock():
-                    return
-                if not self._attempt(record, head):
-                    return
+                for delivery in batch:
+                    record = self._fresh(key)
+                    if record is None or self.stop.is_set() or delivery.next_attempt_at > self.clock():
+                        return
+                    if not self._attempt(record, delivery):
+                        return
         except Exception:  # the delivery stays pending; the next pass picks the webhook up again
             log.exception("webhook %s: delivery failed", key[1])
         finally:
             with self._lock:
                 self._in_flight.discard(key)
+
+    def _fresh(self, key: Key) -> WebhookRecord | None:
+        """The webhook as stored, re-read at most every `_REREAD_S` while its deliveries succeed (so a
+        change by its admins applies within that) and after every failure; None when it may not be sent to."""
+        now = time.monotonic()
+        cached = self._records.get(key)
+        if cached is None or now - cached[0] > _REREAD_S:
+            record = self.store.get_webhook(*key)
+            cached = (now, record)
+            self._records[key] = cached
+        record = cached[1]
+        return record if record is not None and record.active else None
 
     def _attempt(self, record: WebhookRecord, delivery: Delivery) -> bool:
         """One attempt, recorded; True when the webhook may go on with its next delivery."""
@@ -169,6 +192,7 @@ class WebhookSender:
             )
             if record.failure_count:
                 self.store.set_health(record.tenant_id, record.webhook_id, 0, None)
+                self._records.pop((record.tenant_id, record.webhook_id), None)
             ATTEMPTS.labels(outcome="delivered").inc()
             LAG.observe(max(0.0, (done_at - delivery.created_at).total_seconds()))
             return True
@@ -186,6 +210,7 @@ class WebhookSender:
             ]
         )
         ATTEMPTS.labels(outcome="failed" if delay is not None else "given_up").inc()
+        self._records.pop((record.tenant_id, record.webhook_id), None)
         failures = record.failure_count + 1
         disabled = failures >= self.settings.disable_after
         self.store.set_health(record.tenant_id, record.webhook_id, failures, done_at if disabled else None)

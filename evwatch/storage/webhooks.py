@@ -150,15 +150,15 @@ class ClickHouseWebhookStore:
         )
         return [(r[0], r[1]) for r in rows.result_rows]
 
-    def head(self, tenant_id: str, webhook_id: str) -> Delivery | None:
-        """The webhook's oldest pending delivery: the only one that may be attempted (order per webhook)."""
+    def pending(self, tenant_id: str, webhook_id: str, limit: int) -> list[Delivery]:
+        """The webhook's oldest pending deliveries, in the order they must go out (only the first may be attempted)."""
         rows = self._client.query(
             f"SELECT {', '.join(_DELIVERY_COLUMNS)} FROM webhook_deliveries FINAL "
             "WHERE tenant_id = {t:String} AND webhook_id = {w:String} AND status = {p:String} "
-            "ORDER BY seq, delivery_id LIMIT 1",
-            parameters={"t": tenant_id, "w": webhook_id, "p": PENDING},
+            "ORDER BY seq, delivery_id LIMIT {n:UInt32}",
+            parameters={"t": tenant_id, "w": webhook_id, "p": PENDING, "n": limit},
         )
-        return _delivery(rows.result_rows[0]) if rows.result_rows else None
+        return [_delivery(r) for r in rows.result_rows]
 
     def recent_deliveries(self, tenant_id: str, webhook_id: str, limit: int) -> list[Delivery]:
         """The webhook's latest deliveries, newest first."""
