@@ -99,8 +99,6 @@ def dataflow(settings: Settings, client: Client, csar2: TritonModel, stop: threa
 def webhook_workers(settings: Settings) -> list[WorkerThread]:
     """The webhook fan-out (events to queued deliveries) and sender (docs/webhooks.md), each with its own handle."""
     config = settings.webhooks
-    consumer = events_consumer(settings.kafka, config.consumer_group)
-    fanout = WebhookFanout(consumer, ClickHouseWebhookStore(connect(settings)), utc_now)
     announcer = ConfirmedPublisher(settings.kafka, settings.kafka.topics.events)
     stop = threading.Event()
     sender = WebhookSender(
@@ -112,6 +110,9 @@ def webhook_workers(settings: Settings) -> list[WorkerThread]:
         announcer.publish,
         stop,
     )
+    consumer = events_consumer(settings.kafka, config.consumer_group)
+    # in one process the fan-out wakes the sender, so a queued delivery does not wait for the next poll
+    fanout = WebhookFanout(consumer, ClickHouseWebhookStore(connect(settings)), utc_now, on_queued=sender.wake)
 
     def stop_sender() -> None:
         sender.close()
@@ -120,6 +121,7 @@ def webhook_workers(settings: Settings) -> list[WorkerThread]:
     return [
         # the fan-out's pass waits on the consumer itself, so it needs no pause of its own between passes
         WorkerThread("webhook-fanout", fanout, 0.05, on_stop=consumer.close),
+        # the sender's pass waits for a wake or the poll interval itself
         WorkerThread("webhook-sender", sender, config.poll_interval_s, stop=stop, on_stop=stop_sender),
     ]
 

@@ -94,14 +94,16 @@ class WebhookFanout:
         consumer: Consumer,
         store: FanoutStore,
         clock: Callable[[], datetime],
+        on_queued: Callable[[], None] | None = None,
         batch: int = 500,
-        wait_s: float = 0.5,
+        wait_s: float = 0.1,
     ) -> None:
         self.consumer = consumer
         self.store = store
         self.clock = clock
         self.batch = batch
         self.wait_s = wait_s
+        self.on_queued = on_queued
 
     def __call__(self) -> bool:
         """Fan out one batch; True when there may be more."""
@@ -153,6 +155,8 @@ class WebhookFanout:
         ]
         self.store.save_deliveries(deliveries)
         QUEUED.inc(len(deliveries))
+        if deliveries and self.on_queued is not None:
+            self.on_queued()
 
 
 def _delivery(did: str, hook: WebhookRecord, event: _Event, now: datetime, seq: int) -> Delivery:

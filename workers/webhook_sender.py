@@ -102,11 +102,14 @@ class WebhookSender:
         self._pool = ThreadPoolExecutor(max(1, settings.concurrency), thread_name_prefix="evwatch-webhook")
         self._lock = threading.Lock()
         self._in_flight: set[Key] = set()
+        self._wake = threading.Event()
         # (when read, the webhook) per webhook; each entry is used by that webhook's one task only
         self._records: dict[Key, tuple[float, WebhookRecord | None]] = {}
 
     def __call__(self) -> bool:
-        """Start the due webhooks' tasks; False, since the tasks themselves drain what follows."""
+        """Start the due webhooks' tasks, then wait for `wake` or the poll interval; True until stopped."""
+        # cleared before looking, so a wake during the search makes the next pass start at once
+        self._wake.clear()
         due = self.store.due_webhooks(self.clock(), limit=max(1, self.settings.concurrency) * 4)
         for key in due:
             with self._lock:
@@ -114,11 +117,17 @@ class WebhookSender:
                     continue
                 self._in_flight.add(key)
             self._pool.submit(self._drain, key)
-        return False
+        self._wake.wait(self.settings.poll_interval_s)
+        return not self.stop.is_set()
+
+    def wake(self) -> None:
+        """Deliveries were queued: look for them now rather than at the next poll."""
+        self._wake.set()
 
     def close(self) -> None:
         """Wait for the attempts in flight (each ends within its timeout) and stop the pool."""
         self.stop.set()
+        self._wake.set()
         self._pool.shutdown(wait=True)
 
     def _drain(self, key: Key) -> None:
@@ -179,6 +188,10 @@ class WebhookSender:
         self.store.record_attempt(attempt)
         done_at = self.clock()
         if attempt.succeeded:
+            # the failures are cleared first, so whoever sees the delivery delivered sees them cleared
+            if record.failure_count:
+                self.store.set_health(record.tenant_id, record.webhook_id, 0, None)
+                self._records.pop((record.tenant_id, record.webhook_id), None)
             self.store.save_deliveries(
                 [
                     replace(
@@ -190,9 +203,6 @@ class WebhookSender:
                     )
                 ]
             )
-            if record.failure_count:
-                self.store.set_health(record.tenant_id, record.webhook_id, 0, None)
-                self._records.pop((record.tenant_id, record.webhook_id), None)
             ATTEMPTS.labels(outcome="delivered").inc()
             LAG.observe(max(0.0, (done_at - delivery.created_at).total_seconds()))
             return True
