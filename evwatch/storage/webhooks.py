@@ -169,6 +169,35 @@ class ClickHouseWebhookStore:
         )
         return [_delivery(r) for r in rows.result_rows]
 
+    def delivery_page(self, tenant_id: str, webhook_id: str, offset: int, limit: int) -> tuple[list[Delivery], int]:
+        """One page of the webhook's deliveries, newest first, and how many it has."""
+        params = {"t": tenant_id, "w": webhook_id, "o": offset, "n": limit}
+        where = "tenant_id = {t:String} AND webhook_id = {w:String}"
+        rows = self._client.query(
+            f"SELECT {', '.join(_DELIVERY_COLUMNS)} FROM webhook_deliveries FINAL WHERE {where} "
+            "ORDER BY seq DESC, delivery_id LIMIT {n:UInt32} OFFSET {o:UInt64}",
+            parameters=params,
+        )
+        total = self._client.query(
+            f"SELECT uniqExact(delivery_id) FROM webhook_deliveries WHERE {where}", parameters=params
+        ).result_rows[0][0]
+        return [_delivery(r) for r in rows.result_rows], int(total)
+
+    def attempts_of(self, tenant_id: str, webhook_id: str, delivery_ids: Sequence[str]) -> dict[str, list[Attempt]]:
+        """The attempts of these deliveries, first first, by delivery."""
+        out: dict[str, list[Attempt]] = {d: [] for d in delivery_ids}
+        if not delivery_ids:
+            return out
+        rows = self._client.query(
+            f"SELECT {', '.join(_ATTEMPT_COLUMNS)} FROM webhook_attempts FINAL WHERE tenant_id = {{t:String}} "
+            "AND webhook_id = {w:String} AND delivery_id IN {ids:Array(String)} ORDER BY delivery_id, attempt",
+            parameters={"t": tenant_id, "w": webhook_id, "ids": list(delivery_ids)},
+        )
+        for row in rows.result_rows:
+            attempt = Attempt(**dict(zip(_ATTEMPT_COLUMNS, row, strict=True)))
+            out.setdefault(attempt.delivery_id, []).append(attempt)
+        return out
+
     def record_attempt(self, attempt: Attempt) -> None:
         """Keep one attempt's outcome."""
         self._client.insert(

@@ -11,8 +11,10 @@ from serving.access import ADMINS, EVERY_ROLE, allow
 from serving.auth import Caller
 from serving.errors import ERROR_RESPONSES
 from serving.json_body import JsonBody
+from serving.pagination import Page
 from serving.webhooks.schemas import (
     CreateWebhookRequest,
+    ListWebhookDeliveriesResponse,
     ListWebhooksResponse,
     TestWebhookResponse,
     UpdateWebhookRequest,
@@ -76,6 +78,26 @@ class WebhookController(Controller):
     ) -> WebhookDetail:
         """The webhook (without its secret) and its recent deliveries, newest first."""
         return webhooks.get(caller.tenant_id, webhook_id)
+
+    @get(
+        "/{webhook_id:str}/deliveries",
+        operation_id="list_webhook_deliveries",
+        opt=allow(EVERY_ROLE),
+        summary="List Webhook Deliveries",
+        # an extension beside the contract (docs/webhooks.md): every attempt, which recentDeliveries has no room for
+        tags=["Webhook Deliveries"],
+        sync_to_thread=True,
+        responses=ERROR_RESPONSES,
+    )
+    def list_webhook_deliveries(
+        self,
+        caller: NamedDependency[Caller],
+        webhooks: NamedDependency[WebhookService],
+        paging: NamedDependency[Page],
+        webhook_id: FromPath[str],
+    ) -> ListWebhookDeliveriesResponse:
+        """The webhook's deliveries, newest first, each with every attempt: status, latency, the first KB of the answer or the error."""
+        return webhooks.deliveries(caller.tenant_id, webhook_id, paging)
 
     @patch(
         "/{webhook_id:str}",

@@ -78,3 +78,27 @@ class UpdateWebhookRequest(msgspec.Struct, rename="camel", kw_only=True):
 
 class TestWebhookResponse(msgspec.Struct):
     """Empty: the test event is queued, which says nothing yet about the receiver."""
+
+
+class DeliveryAttempt(msgspec.Struct, rename="camel", kw_only=True):
+    """One HTTP attempt: the receiver's status and the first KB of its answer, or why there was none."""
+
+    attempt: int
+    at: datetime
+    http_status: int | None
+    latency_ms: int
+    response_body: str
+    error: str | None
+
+
+class DeliveryWithAttempts(WebhookDelivery, kw_only=True):
+    """A delivery with every attempt made (extension)."""
+
+    attempts: list[DeliveryAttempt]
+
+
+class ListWebhookDeliveriesResponse(msgspec.Struct, rename="camel"):
+    """A page of the webhook's deliveries, newest first, each with its attempts (extension)."""
+
+    content: list[DeliveryWithAttempts]
+    pagination: Pagination

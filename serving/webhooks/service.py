@@ -4,7 +4,7 @@ grace period, tested through the delivery queue (docs/webhooks.md)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -19,6 +19,7 @@ from evwatch.domain.webhooks import (
     PENDING,
     ROTATION_GRACE,
     TEST_EVENT,
+    Attempt,
     Delivery,
     WebhookRecord,
     delivery_id,
@@ -27,9 +28,12 @@ from evwatch.domain.webhooks import (
 )
 from evwatch.storage.webhooks import sequence_numbers
 from evwatch.webhook_targets import TargetGuard
-from serving.pagination import Pagination
+from serving.pagination import Page, Pagination
 from serving.webhooks.schemas import (
     CreateWebhookRequest,
+    DeliveryAttempt,
+    DeliveryWithAttempts,
+    ListWebhookDeliveriesResponse,
     ListWebhooksResponse,
     TestWebhookResponse,
     UpdateWebhookRequest,
@@ -59,6 +63,10 @@ class WebhookStore(Protocol):
     def save_deliveries(self, deliveries: list[Delivery]) -> None: ...
 
     def recent_deliveries(self, tenant_id: str, webhook_id: str, limit: int) -> list[Delivery]: ...
+
+    def delivery_page(self, tenant_id: str, webhook_id: str, offset: int, limit: int) -> tuple[list[Delivery], int]: ...
+
+    def attempts_of(self, tenant_id: str, webhook_id: str, delivery_ids: Sequence[str]) -> dict[str, list[Attempt]]: ...
 
 
 W = TypeVar("W", bound=Webhook)
@@ -155,6 +163,38 @@ class WebhookService:
                 )
                 for d in deliveries
             ],
+        )
+
+    def deliveries(self, tenant_id: str, webhook_id: str, page: Page) -> ListWebhookDeliveriesResponse:
+        """A page of the webhook's deliveries, newest first, each with every attempt (extension)."""
+        self._found(tenant_id, webhook_id)
+        deliveries, total = self._store.delivery_page(tenant_id, webhook_id, page.number * page.size, page.size)
+        attempts = self._store.attempts_of(tenant_id, webhook_id, [d.delivery_id for d in deliveries])
+        return ListWebhookDeliveriesResponse(
+            content=[
+                DeliveryWithAttempts(
+                    id=d.delivery_id,
+                    event_type=d.event_type,
+                    status=d.status,
+                    http_status=d.http_status,
+                    attempt_count=d.attempt_count,
+                    created_at=d.created_at,
+                    completed_at=d.completed_at,
+                    attempts=[
+                        DeliveryAttempt(
+                            attempt=a.attempt,
+                            at=a.at,
+                            http_status=a.http_status,
+                            latency_ms=a.latency_ms,
+                            response_body=a.response_body,
+                            error=a.error or None,
+                        )
+                        for a in attempts.get(d.delivery_id, [])
+                    ],
+                )
+                for d in deliveries
+            ],
+            pagination=Pagination.of(page, total),
         )
 
     def update(self, tenant_id: str, webhook_id: str, body: UpdateWebhookRequest) -> Webhook:

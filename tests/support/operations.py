@@ -121,6 +121,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/v1/webhooks"): Case(),
     ("POST", "/v1/webhooks"): Case(lambda _: {"url": "http://127.0.0.1:9/probe", "events": ["webhook.test"]}),
     ("GET", "/v1/webhooks/{webhook_id}"): Case(),
+    ("GET", "/v1/webhooks/{webhook_id}/deliveries"): Case(),
     ("PATCH", "/v1/webhooks/{webhook_id}"): Case(lambda _: {"description": "changed by an access test"}),
     ("DELETE", "/v1/webhooks/{webhook_id}"): Case(),
     ("POST", "/v1/webhooks/{webhook_id}/rotate-secret"): Case(),

@@ -94,6 +94,17 @@ def test_two_500s_are_retried_and_every_attempt_is_recorded(api: Any, runtime: A
         assert [a.http_status for a in attempts] == [500, 500, 200]
         assert [a.response_body for a in attempts] == ["answer 1: 500", "answer 2: 500", "answer 3: 200"]
         assert all(a.latency_ms >= 0 and a.error == "" for a in attempts)
+        # the same history through the API extension
+        history = api.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=tenant.headers).json()
+        assert history["pagination"] == {"totalCount": 1, "page": 0, "size": 20}
+        (shown,) = history["content"]
+        assert shown["id"] == delivery["id"] and shown["status"] == "delivered"
+        assert [(a["attempt"], a["httpStatus"], a["responseBody"], a["error"]) for a in shown["attempts"]] == [
+            (1, 500, "answer 1: 500", None),
+            (2, 500, "answer 2: 500", None),
+            (3, 200, "answer 3: 200", None),
+        ]
+        assert all(isinstance(a["latencyMs"], int) for a in shown["attempts"])
 
 
 def test_after_the_grace_period_only_the_new_secret_signs(api: Any, runtime: Any) -> None:

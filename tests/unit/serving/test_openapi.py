@@ -24,7 +24,7 @@ CONTRACT = ROOT / "docs" / "api" / "openapi.yaml"
 UPSTREAM = ROOT.parent / "shared" / "api" / "openapi.yaml"
 METHODS = ("get", "post", "put", "patch", "delete")
 
-EXTENSION_TAGS = {"Admin", "Issues"}
+EXTENSION_TAGS = {"Admin", "Issues", "Webhook Deliveries"}
 NOT_YET_SERVED = {
     "submit_batch",
     "get_batch_status",
@@ -94,7 +94,7 @@ def _operations(doc: Doc) -> dict[tuple[str, str], Doc]:
     out = {}
     for path, item in doc["paths"].items():
         for method in METHODS:
-            # `Admin` and `Issues` operations are evwatch's extensions beside the contract (tested below)
+            # `Admin`, `Issues` and `Webhook Deliveries` operations are evwatch's extensions beside the contract
             if method in item and path.startswith("/v1") and not EXTENSION_TAGS & set(item[method].get("tags", [])):
                 operation = dict(item[method])
                 operation["parameters"] = [*item.get("parameters", []), *operation.get("parameters", [])]
@@ -172,3 +172,23 @@ def test_the_admin_extension_is_documented_with_its_exact_shape(served: Doc) -> 
         ("query", "pageSize"): False,
     }
     assert "403" in create["responses"] and "403" in listing["responses"]
+
+
+def test_the_webhook_deliveries_extension_is_documented_beside_the_contract(served: Doc) -> None:
+    listing = served["paths"]["/v1/webhooks/{webhook_id}/deliveries"]["get"]
+    assert "Webhook Deliveries" in listing["tags"]
+    page = _json_schema(served, listing["responses"]["200"])
+    delivery = page["props"]["content"][1]
+    assert set(delivery["props"]) == {
+        "id",
+        "eventType",
+        "status",
+        "httpStatus",
+        "attemptCount",
+        "createdAt",
+        "completedAt",
+        "attempts",
+    }
+    attempt = delivery["props"]["attempts"][1]
+    assert set(attempt["props"]) == {"attempt", "at", "httpStatus", "latencyMs", "responseBody", "error"}
+    assert ("query", "page") in _parameters(served, listing)
