@@ -29,12 +29,12 @@ log = logging.getLogger("evwatch.workers.webhooks")
 QUEUED = Counter("evwatch_webhook_deliveries_queued_total", "Webhook deliveries queued from events")
 
 
-class _Envelope(msgspec.Struct):
+class _Envelope(msgspec.Struct, rename="camel"):
     """What the fan-out reads of any event: the rest is delivered as it is."""
 
     type: str
-    eventId: str  # noqa: N815 - the wire name
-    tenantId: str  # noqa: N815 - the wire name
+    event_id: str
+    tenant_id: str
 
 
 class FanoutStore(Protocol):
@@ -78,7 +78,7 @@ def _decoded(message: Message) -> _Event | None:
         return None
     try:
         envelope = msgspec.json.decode(value, type=_Envelope)
-    except msgspec.ValidationError:
+    except msgspec.DecodeError:  # not JSON, or without these fields: skipped, or it would block the topic
         log.warning("skipping an event without type, eventId or tenantId at offset %s", message.offset())
         return None
     _, millis = message.timestamp()
@@ -127,11 +127,11 @@ class WebhookFanout:
         return len(messages) >= self.batch
 
     def _queue(self, events: list[_Event]) -> None:
-        webhooks = self.store.webhooks_of(sorted({e.envelope.tenantId for e in events}))
+        webhooks = self.store.webhooks_of(sorted({e.envelope.tenant_id for e in events}))
         wanted: list[tuple[WebhookRecord, _Event]] = [
             (hook, event)
             for event in events
-            for hook in webhooks.get(event.envelope.tenantId, [])
+            for hook in webhooks.get(event.envelope.tenant_id, [])
             if subscribed(hook, event.envelope.type, event.at)
         ]
         if not wanted:
@@ -139,7 +139,7 @@ class WebhookFanout:
         now = self.clock()
         by_tenant: dict[str, list[tuple[str, WebhookRecord, _Event]]] = {}
         for hook, event in wanted:
-            did = delivery_id(hook.webhook_id, event.envelope.eventId, event.envelope.type)
+            did = delivery_id(hook.webhook_id, event.envelope.event_id, event.envelope.type)
             by_tenant.setdefault(hook.tenant_id, []).append((did, hook, event))
         new: list[tuple[str, WebhookRecord, _Event]] = []
         for tenant_id, items in by_tenant.items():
@@ -164,7 +164,7 @@ def _delivery(did: str, hook: WebhookRecord, event: _Event, now: datetime, seq: 
         tenant_id=hook.tenant_id,
         webhook_id=hook.webhook_id,
         delivery_id=did,
-        event_id=event.envelope.eventId,
+        event_id=event.envelope.event_id,
         event_type=event.envelope.type,
         payload=event.payload,
         status=PENDING,
