@@ -22,18 +22,16 @@ _ISSUE_COLUMNS = [f.name for f in dataclasses.fields(Issue)]
 _HISTORY_COLUMNS = [f.name for f in dataclasses.fields(HistoryEntry)]
 _LINK_COLUMNS = [f.name for f in dataclasses.fields(IssueLink)]
 _CLOSED = sorted(CLOSED)
-# The lists read `anomaly_list` (migration 0015): one +1 row per current anomaly version, sorted by
-# occurrence, and a -1 copy of each version replaced or cleared since (until a merge drops the pair).
-# A +1 row is live while its version has no -1 copy; totals are sum(sign), which needs no pairing.
+# The lists read `anomaly_list` (migration 0015), sorted by occurrence: a +1 row for each current
+# anomaly version and a -1 copy of every version replaced or cleared since. A merge drops a row and
+# its copy together; until then a version is listed while its rows add up to 1 (a row and its copy
+# are equal in every column, so they meet in any GROUP BY and on the same side of any bound).
 _LIST_COLUMNS = [*_ANOMALY_COLUMNS, "sign"]
-_DEAD = "FROM anomaly_list WHERE tenant_id = {t:String} AND sign = -1"
+_SELECTED = ", ".join(_ANOMALY_COLUMNS)
 _LIVE = (
-    f"sign = 1 AND (version_hash NOT IN (SELECT version_hash {_DEAD}) "
-    f"OR (session_id, category, updated_at) NOT IN (SELECT session_id, category, updated_at {_DEAD}))"
+    "sign = 1 AND version_hash NOT IN "
+    "(SELECT version_hash FROM anomaly_list WHERE tenant_id = {t:String} AND sign = -1)"
 )
-# Orders whose first column bounds a page: the n-th live row's value, found reading that column alone,
-# narrows the read of whole rows to what precedes it (period_start is the sort key, risk_score a projection's).
-_BOUNDED = {"period_start", "risk_score"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,28 +75,40 @@ def _where(f: AnomalyFilters) -> tuple[str, dict[str, Any]]:
         if f.assigned_to is not None:
             issue_clauses.append("assigned_to = {asg:String}")
             params["asg"] = f.assigned_to
-        covered = (
-            "SELECT l.session_id AS session_id, l.category AS category FROM issue_sessions AS l FINAL "
-            "INNER JOIN (SELECT issue_id FROM issues FINAL WHERE " + " AND ".join(issue_clauses) + ") AS i "
-            "ON l.issue_id = i.issue_id WHERE l.tenant_id = {t:String}"
+        clauses.append(
+            "key_hash IN (SELECT reinterpretAsUInt128(sipHash128(l.session_id, l.category)) FROM issue_sessions AS l "
+            "FINAL INNER JOIN (SELECT issue_id FROM issues FINAL WHERE " + " AND ".join(issue_clauses) + ") AS i "
+            "ON l.issue_id = i.issue_id WHERE l.tenant_id = {t:String})"
         )
-        # the hash narrows the rows cheaply, the pair decides
-        clauses.append(f"key_hash IN (SELECT cityHash64(session_id, category) FROM ({covered}))")
-        clauses.append(f"(session_id, category) IN (SELECT session_id, category FROM ({covered}))")
     return " AND ".join(clauses), params
 
 
-def _bound(order: str, where: str) -> str:
-    """A condition that keeps the rows of the first `{n}` live ones in `order` (and their ties), or ''."""
+def _narrow(f: AnomalyFilters) -> bool:
+    """Filters that leave few rows of a tenant: one session, one station, what issues cover."""
+    return any(v is not None for v in (f.session_id, f.charging_station_id, f.issue_status, f.assigned_to))
+
+
+def _window(order: str, where: str, rows: int | None) -> tuple[str, str]:
+    """(scan, bound): a scalar tuple that starts with how many versions match, and a condition keeping
+    the first `rows` rows in `order` and their ties ('' for every row, or an order that has no bound).
+    period_start is read in the sort key's order; risk_score's bound comes from the counting scan."""
     first = order.split(",")[0].split()
     column, direction = first[0], (first[1].upper() if len(first) > 1 else "ASC")
-    if column not in _BOUNDED or direction not in ("ASC", "DESC"):
-        return ""
-    op, pick = (">=", "min") if direction == "DESC" else ("<=", "max")
-    return (
-        f" AND {column} {op} (SELECT {pick}({column}) FROM (SELECT {column} FROM anomaly_list "
-        f"WHERE {where} AND {_LIVE} ORDER BY {column} {direction} LIMIT {{n:UInt64}}))"
-    )
+    count = f"(SELECT tuple(sum(sign)) FROM anomaly_list WHERE {where})"
+    if rows is not None and column == "period_start" and direction in ("ASC", "DESC"):
+        op, pick = (">=", "min") if direction == "DESC" else ("<=", "max")
+        edge = (
+            f"(SELECT {pick}(period_start) FROM (SELECT period_start FROM anomaly_list WHERE {where} "
+            f"ORDER BY period_start {direction} LIMIT {rows:d}))"
+        )
+        return count, f" AND period_start {op} {edge}"
+    if rows is not None and column == "risk_score" and direction in ("ASC", "DESC"):
+        # the n-th lowest score is the largest of the n lowest; the n-th highest, likewise negated
+        edge, op = f"arrayMax(groupArraySorted({rows:d})(risk_score))", "<="
+        if direction == "DESC":
+            edge, op = f"-arrayMax(groupArraySorted({rows:d})(-risk_score))", ">="
+        return f"(SELECT (sum(sign), {edge}) FROM anomaly_list WHERE {where})", f" AND risk_score {op} scan.2"
+    return count, ""
 
 
 def _ms(at: datetime) -> datetime:
@@ -185,17 +195,22 @@ class ClickHouseTriageStore:
             sessions.setdefault(a.tenant_id, set()).add(a.session_id)
         for tenant_id, ids in sorted(sessions.items()):
             for row in self._client.query(
-                f"SELECT {', '.join(_ANOMALY_COLUMNS)} FROM anomalies FINAL "
-                "WHERE tenant_id = {t:String} AND session_id IN {ids:Array(String)}",
+                f"SELECT {_SELECTED} FROM anomalies WHERE tenant_id = {{t:String}} AND session_id IN {{ids:Array(String)}}",
                 parameters={"t": tenant_id, "ids": sorted(ids)},
             ).result_rows:
-                stored[(row[0], row[1], row[2])] = AnomalyRow(*row)
+                old = AnomalyRow(*row)  # the newest version wins, as in FINAL
+                key = (old.tenant_id, old.session_id, old.category)
+                if key not in stored or stored[key].updated_at < old.updated_at:
+                    stored[key] = old
         changes: list[list[Any]] = []
         for new in sorted(anomalies, key=lambda a: (a.tenant_id, a.session_id, a.category, a.updated_at)):
             key = (new.tenant_id, new.session_id, new.category)
             before = stored.get(key)
-            if before is not None and before.updated_at >= _ms(new.updated_at):
-                continue  # listed already (a replay), or a newer analysis replaced it
+            if before is not None and (
+                before.updated_at > _ms(new.updated_at)  # a newer analysis replaced it
+                or (before.updated_at == _ms(new.updated_at) and before.inference_id == new.inference_id)  # a replay
+            ):
+                continue
             if before is not None and before.is_current:
                 changes.append([*dataclasses.astuple(before), -1])
             if new.is_current:
@@ -270,14 +285,25 @@ class ClickHouseTriageStore:
     ) -> tuple[list[AnomalyRow], int]:
         """One page of current anomalies and how many match; `order` is an ORDER BY of anomaly columns."""
         where, params = _where(filters)
-        params.update({"t": tenant_id, "limit": limit, "offset": offset, "n": offset + limit})
-        rows = self._client.query(
-            f"SELECT {', '.join(_ANOMALY_COLUMNS)} FROM anomaly_list WHERE {where} AND {_LIVE}{_bound(order, where)} "
-            f"ORDER BY {order} LIMIT {{limit:UInt32}} OFFSET {{offset:UInt64}}",
-            parameters=params,
-        ).result_rows
-        total = scalar(self._client, f"SELECT sum(sign) FROM anomaly_list WHERE {where}", params)
-        return [AnomalyRow(*row) for row in rows], total
+        params.update({"t": tenant_id, "limit": limit, "offset": offset})
+        page = f"GROUP BY {_SELECTED} HAVING sum(sign) > 0 ORDER BY {order} LIMIT {{limit:UInt32}} OFFSET {{offset:UInt64}}"
+        if _narrow(filters):  # add up the signs of every matching row, count what is left
+            rows = self._client.query(
+                f"SELECT {_SELECTED}, count() OVER () FROM anomaly_list WHERE {where} {page}", parameters=params
+            ).result_rows
+            if rows or offset == 0:
+                return [AnomalyRow(*row[:-1]) for row in rows], int(rows[0][-1]) if rows else 0
+        # the rows up to the page's end hold it unless -1 copies crowd them: then read further, then all
+        for window in (3 * (offset + limit) + 20, 30 * (offset + limit) + 200, None):
+            scan, bound = _window(order, where, window)
+            rows = self._client.query(
+                f"WITH {scan} AS scan SELECT {_SELECTED}, scan.1 FROM anomaly_list WHERE {where}{bound} {page}",
+                parameters=params,
+            ).result_rows
+            count = int(rows[0][-1]) if rows else scalar(self._client, f"SELECT tupleElement({scan}, 1)", params)
+            if not bound or len(rows) >= min(limit, count - offset):
+                break
+        return [AnomalyRow(*row[:-1]) for row in rows], count
 
     def aggregate(
         self, tenant_id: str, filters: AnomalyFilters, group: Sequence[str], order: str, offset: int, limit: int
@@ -289,21 +315,37 @@ class ClickHouseTriageStore:
         rows = list(
             self._client.query(
                 f"SELECT {keys}, count() AS anomaly_count, min(first_detected_at) AS detection_date, "
-                "max(updated_at) AS last_update, max(risk_score) AS risk_score, "
-                "groupArray(category) AS categories, count() OVER () AS total "
+                "max(updated_at) AS last_update, max(risk_score) AS risk_score, count() OVER () AS total "
                 f"FROM anomaly_list WHERE {where} AND {_LIVE} GROUP BY {keys} ORDER BY {order}, {keys} "
                 "LIMIT {limit:UInt32} OFFSET {offset:UInt64}",
                 parameters=params,
             ).named_results()
         )
-        if rows:
-            total = int(rows[0]["total"])
-        else:
+        if not rows:
             total = scalar(
                 self._client, f"SELECT uniqExact({keys}) FROM anomaly_list WHERE {where} AND {_LIVE}", params
             )
-        for row in rows:
+            return [], total
+        # the categories of the page's groups only (collecting them for every group costs more than the rest)
+        page = [tuple(row[k] for k in group) for row in rows]
+        picked = (
+            f"{group[0]} IN {{page:Array(String)}}"
+            if len(group) == 1
+            else f"({keys}) IN {{page:Array(Tuple({', '.join('String' for _ in group)}))}}"
+        )
+        versions = ", ".join(dict.fromkeys([*group, "session_id", "category", "updated_at", "inference_id"]))
+        categories = {
+            tuple(row[:-1]): row[-1]
+            for row in self._client.query(
+                f"SELECT {keys}, groupArray(category) FROM (SELECT {versions} FROM anomaly_list "
+                f"WHERE {where} AND {picked} GROUP BY {versions} HAVING sum(sign) > 0) GROUP BY {keys}",
+                parameters={**params, "page": [p[0] for p in page] if len(group) == 1 else page},
+            ).result_rows
+        }
+        total = int(rows[0]["total"])
+        for row, key in zip(rows, page, strict=True):
             del row["total"]
+            row["categories"] = categories.get(key, [])
         return rows, total
 
     def anomaly(self, tenant_id: str, session_id: str, category: str) -> AnomalyRow | None:
