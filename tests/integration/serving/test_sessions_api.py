@@ -274,6 +274,8 @@ def test_health_and_ready(api: Any) -> None:
         "outbox": True,
         "sweeper": True,
         "triage": True,
+        "webhook-fanout": True,
+        "webhook-sender": True,
         "key-usage": True,
     }
 
