@@ -1,4 +1,4 @@
-"""Run every benchmark: `python -m bench [name ...]` (names: stream, api, csar2, webhooks)."""
+"""Run every benchmark: `python -m bench [name ...]` (names: stream, api, csar2, webhooks, anomalies)."""
 
 from __future__ import annotations
 

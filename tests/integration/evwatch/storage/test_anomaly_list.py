@@ -165,3 +165,19 @@ def test_an_analysis_older_than_the_rows_changes_nothing_and_a_cleared_category_
     assert total == 1 and [(r.category, r.period_start, r.risk_score) for r in rows] == [
         ("KWH_DECREASE", T0 + timedelta(minutes=3), 0.7)
     ]
+
+
+def test_a_page_crowded_by_replaced_versions_reads_further(runtime: Any) -> None:
+    store = ClickHouseTriageStore(runtime.client)
+    tenant = f"t-{uuid.uuid4().hex[:10]}"
+    runtime.client.command("SYSTEM STOP MERGES anomaly_list")  # keep every -1 copy where the page looks first
+    try:
+        # each re-analysis moves the period earlier: the replaced versions, with their copies, come first
+        for n in range(30):
+            _handle(store, _record(tenant, n, 0, n, {"DATA_GAP": (40 - n, 5)}), "once")
+        _handle(store, _record(tenant, 99, 1, 0, {"SOC_DROP": (0, 5)}), "once")
+        for offset in (0, 1):
+            rows, total = store.list_anomalies(tenant, AnomalyFilters(), DEFAULT, offset, 1)
+            assert total == 2 and [r.period_start for r in rows] == [T0 + timedelta(minutes=11 - 11 * offset)]
+    finally:
+        runtime.client.command("SYSTEM START MERGES anomaly_list")
