@@ -26,6 +26,7 @@ _CLOSED = sorted(CLOSED)
 # anomaly version and a -1 copy of every version replaced or cleared since. A merge drops a row and
 # its copy together; until then a version is listed while its rows add up to 1 (a row and its copy
 # are equal in every column, so they meet in any GROUP BY and on the same side of any bound).
+# Lists filtered by issues read `issue_anomalies`: the versions of the anomalies issues cover, few.
 _LIST_COLUMNS = [*_ANOMALY_COLUMNS, "sign"]
 _SELECTED = ", ".join(_ANOMALY_COLUMNS)
 _LIVE = (
@@ -76,22 +77,27 @@ def _where(f: AnomalyFilters) -> tuple[str, dict[str, Any]]:
             issue_clauses.append("assigned_to = {asg:String}")
             params["asg"] = f.assigned_to
         clauses.append(
-            "key_hash IN (SELECT reinterpretAsUInt128(sipHash128(l.session_id, l.category)) FROM issue_sessions AS l "
-            "FINAL INNER JOIN (SELECT issue_id FROM issues FINAL WHERE " + " AND ".join(issue_clauses) + ") AS i "
+            "(session_id, category) IN (SELECT l.session_id, l.category FROM issue_sessions AS l FINAL "
+            "INNER JOIN (SELECT issue_id FROM issues FINAL WHERE " + " AND ".join(issue_clauses) + ") AS i "
             "ON l.issue_id = i.issue_id WHERE l.tenant_id = {t:String})"
         )
     return " AND ".join(clauses), params
 
 
+def _by_issue(f: AnomalyFilters) -> bool:
+    return f.issue_status is not None or f.assigned_to is not None
+
+
 def _narrow(f: AnomalyFilters) -> bool:
-    """Filters that leave few rows of a tenant: one session, one station, what issues cover."""
-    return any(v is not None for v in (f.session_id, f.charging_station_id, f.issue_status, f.assigned_to))
+    """Filters that leave few rows of a tenant's list: one session, one station."""
+    return f.session_id is not None or f.charging_station_id is not None
 
 
-def _window(order: str, where: str, rows: int | None) -> tuple[str, str]:
+def _window(order: str, where: str, rows: int | None, score: float) -> tuple[str, str]:
     """(scan, bound): a scalar tuple that starts with how many versions match, and a condition keeping
     the first `rows` rows in `order` and their ties ('' for every row, or an order that has no bound).
-    period_start is read in the sort key's order; risk_score's bound comes from the counting scan."""
+    period_start is read in the sort key's order; risk_score in the projection's, from `score` on (up,
+    for a descending order): a page that comes up short tries again from further away."""
     first = order.split(",")[0].split()
     column, direction = first[0], (first[1].upper() if len(first) > 1 else "ASC")
     count = f"(SELECT tuple(sum(sign)) FROM anomaly_list WHERE {where})"
@@ -106,13 +112,20 @@ def _window(order: str, where: str, rows: int | None) -> tuple[str, str]:
         # the n-th lowest score is the largest of the n lowest; the n-th highest, likewise negated
         edge, op = f"arrayMax(groupArraySorted({rows:d})(risk_score))", "<="
         if direction == "DESC":
-            edge, op = f"-arrayMax(groupArraySorted({rows:d})(-risk_score))", ">="
-        return f"(SELECT (sum(sign), {edge}) FROM anomaly_list WHERE {where})", f" AND risk_score {op} scan.2"
+            edge, op, score = f"-arrayMax(groupArraySorted({rows:d})(-risk_score))", ">=", 1.0 - score
+        near = f"risk_score {op} {score!r}"
+        return count, f" AND {near} AND risk_score {op} (SELECT {edge} FROM anomaly_list WHERE {where} AND {near})"
     return count, ""
 
 
-def _ms(at: datetime) -> datetime:
-    return at.replace(microsecond=at.microsecond // 1000 * 1000)
+def _stored(row: AnomalyRow) -> AnomalyRow:
+    """The row as the store gives it back (times to the millisecond)."""
+    ms = {
+        f.name: getattr(row, f.name).replace(microsecond=getattr(row, f.name).microsecond // 1000 * 1000)
+        for f in dataclasses.fields(row)
+        if isinstance(getattr(row, f.name), datetime)
+    }
+    return dataclasses.replace(row, **ms)
 
 
 class ClickHouseTriageStore:
@@ -179,44 +192,70 @@ class ClickHouseTriageStore:
             self._client.insert("issue_sessions", [dataclasses.astuple(x) for x in links], column_names=_LINK_COLUMNS)
         if history:
             self.add_history(history)
-        if anomalies:
-            # the list first: a crash in between replays the same insert (dropped as a duplicate),
-            # while a version already in `anomalies` is never listed twice
-            listed = self._list_changes(anomalies)
+        if anomalies or links:
+            # the lists first; each write compares them with `anomalies` and writes what differs, so a
+            # replay changes nothing and an interrupted write is completed by the next one
+            listed, covered = self._list_changes(anomalies, links)
             if listed:
                 self._client.insert("anomaly_list", listed, column_names=_LIST_COLUMNS)
+            if covered:
+                self._client.insert("issue_anomalies", covered, column_names=_ANOMALY_COLUMNS)
+        if anomalies:
             self._client.insert("anomalies", [dataclasses.astuple(a) for a in anomalies], column_names=_ANOMALY_COLUMNS)
 
-    def _list_changes(self, anomalies: Sequence[AnomalyRow]) -> list[list[Any]]:
-        """`anomaly_list` rows for new versions: +1 for a current one, -1 for the current one it replaces."""
-        stored: dict[tuple[str, str, str], AnomalyRow] = {}
+    def _list_changes(
+        self, anomalies: Sequence[AnomalyRow], links: Sequence[IssueLink]
+    ) -> tuple[list[list[Any]], list[tuple[Any, ...]]]:
+        """What makes the lists agree with `anomalies` once these rows are stored: for each anomaly of the
+        sessions written, `anomaly_list` rows that leave exactly its newest version listed when current
+        (+1) and no other (-1), and `issue_anomalies` rows for the anomalies issues cover."""
+        newest: dict[tuple[str, str, str], AnomalyRow] = {}
+        listed: dict[tuple[str, str, str], dict[AnomalyRow, int]] = {}
+        touched = {(a.tenant_id, a.session_id, a.category) for a in anomalies}
+        covered = {(x.tenant_id, x.session_id, x.category) for x in links}
         sessions: dict[str, set[str]] = {}
-        for a in anomalies:
-            sessions.setdefault(a.tenant_id, set()).add(a.session_id)
+        for tenant_id, session_id, _ in touched | covered:
+            sessions.setdefault(tenant_id, set()).add(session_id)
         for tenant_id, ids in sorted(sessions.items()):
+            found = {"t": tenant_id, "ids": sorted(ids)}
             for row in self._client.query(
                 f"SELECT {_SELECTED} FROM anomalies WHERE tenant_id = {{t:String}} AND session_id IN {{ids:Array(String)}}",
-                parameters={"t": tenant_id, "ids": sorted(ids)},
+                parameters=found,
             ).result_rows:
                 old = AnomalyRow(*row)  # the newest version wins, as in FINAL
                 key = (old.tenant_id, old.session_id, old.category)
-                if key not in stored or stored[key].updated_at < old.updated_at:
-                    stored[key] = old
+                if key not in newest or newest[key].updated_at < old.updated_at:
+                    newest[key] = old
+            for *row, signs in self._client.query(
+                f"SELECT {_SELECTED}, sum(sign) FROM anomaly_list WHERE tenant_id = {{t:String}} "
+                f"AND session_id IN {{ids:Array(String)}} GROUP BY {_SELECTED} HAVING sum(sign) > 0",
+                parameters=found,
+            ).result_rows:
+                version = AnomalyRow(*row)
+                listed.setdefault((version.tenant_id, version.session_id, version.category), {})[version] = signs
+            covered.update(
+                (tenant_id, s, c)
+                for s, c in self._client.query(
+                    "SELECT DISTINCT session_id, category FROM issue_sessions "
+                    "WHERE tenant_id = {t:String} AND session_id IN {ids:Array(String)}",
+                    parameters=found,
+                ).result_rows
+            )
+        for fresh in map(_stored, anomalies):
+            key = (fresh.tenant_id, fresh.session_id, fresh.category)
+            if key not in newest or newest[key].updated_at <= fresh.updated_at:  # as stored: the last wins a tie
+                newest[key] = fresh
         changes: list[list[Any]] = []
-        for new in sorted(anomalies, key=lambda a: (a.tenant_id, a.session_id, a.category, a.updated_at)):
-            key = (new.tenant_id, new.session_id, new.category)
-            before = stored.get(key)
-            if before is not None and (
-                before.updated_at > _ms(new.updated_at)  # a newer analysis replaced it
-                or (before.updated_at == _ms(new.updated_at) and before.inference_id == new.inference_id)  # a replay
-            ):
-                continue
-            if before is not None and before.is_current:
-                changes.append([*dataclasses.astuple(before), -1])
-            if new.is_current:
-                changes.append([*dataclasses.astuple(new), 1])
-            stored[key] = new
-        return changes
+        for key in sorted(newest.keys() | listed.keys()):
+            wanted = newest[key] if key in newest and newest[key].is_current else None
+            have = listed.get(key, {})
+            # one row per version at most: a merge keeps at most one row of a version's rows
+            changes.extend([*dataclasses.astuple(v), -1] for v in sorted(have, key=dataclasses.astuple) if v != wanted)
+            if wanted is not None and have.get(wanted, 0) <= 0:
+                changes.append([*dataclasses.astuple(wanted), 1])
+        # an issue covers these from now on, or covered them already
+        covered &= touched | {(x.tenant_id, x.session_id, x.category) for x in links}
+        return changes, [dataclasses.astuple(newest[key]) for key in sorted(covered) if key in newest]
 
     def mark_triaged(self, analyses: Sequence[AnalysisRecord], at: datetime) -> None:
         """Remember the analyses as handled (after their results are stored)."""
@@ -286,16 +325,24 @@ class ClickHouseTriageStore:
         """One page of current anomalies and how many match; `order` is an ORDER BY of anomaly columns."""
         where, params = _where(filters)
         params.update({"t": tenant_id, "limit": limit, "offset": offset})
-        page = f"GROUP BY {_SELECTED} HAVING sum(sign) > 0 ORDER BY {order} LIMIT {{limit:UInt32}} OFFSET {{offset:UInt64}}"
-        if _narrow(filters):  # add up the signs of every matching row, count what is left
-            rows = self._client.query(
-                f"SELECT {_SELECTED}, count() OVER () FROM anomaly_list WHERE {where} {page}", parameters=params
-            ).result_rows
+        end = f"ORDER BY {order} LIMIT {{limit:UInt32}} OFFSET {{offset:UInt64}}"
+        page = f"GROUP BY {_SELECTED} HAVING sum(sign) > 0 {end}"
+        if _by_issue(filters):  # the few anomalies issues cover, deduplicated as they are read
+            sql = f"SELECT {_SELECTED}, count() OVER () FROM issue_anomalies FINAL WHERE {where} AND is_current {end}"
+        elif _narrow(filters):  # add up the signs of every matching row, count what is left
+            sql = f"SELECT {_SELECTED}, count() OVER () FROM anomaly_list WHERE {where} {page}"
+        else:
+            sql = ""
+        if sql:
+            rows = self._client.query(sql, parameters=params).result_rows
             if rows or offset == 0:
                 return [AnomalyRow(*row[:-1]) for row in rows], int(rows[0][-1]) if rows else 0
-        # the rows up to the page's end hold it unless -1 copies crowd them: then read further, then all
-        for window in (3 * (offset + limit) + 20, 30 * (offset + limit) + 200, None):
-            scan, bound = _window(order, where, window)
+            return [], scalar(self._client, f"SELECT count() FROM ({sql.removesuffix(end)})", params)
+        # the rows up to the page's end hold it unless -1 copies crowd them, or (by score) too few are
+        # that near the top: then read further, then all
+        near = 3 * (offset + limit) + 20
+        for window, score in ((near, 0.01), (near, 0.1), (30 * near, 1.0), (None, 1.0)):
+            scan, bound = _window(order, where, window, score)
             rows = self._client.query(
                 f"WITH {scan} AS scan SELECT {_SELECTED}, scan.1 FROM anomaly_list WHERE {where}{bound} {page}",
                 parameters=params,
@@ -312,20 +359,20 @@ class ClickHouseTriageStore:
         where, params = _where(filters)
         params.update({"t": tenant_id, "limit": limit, "offset": offset})
         keys = ", ".join(group)
+        # the current versions: listed ones without a -1 copy (or, for issues, the newest when current)
+        source = f"anomaly_list WHERE {where} AND {_LIVE}"
+        if _by_issue(filters):
+            source = f"issue_anomalies FINAL WHERE {where} AND is_current"
         rows = list(
             self._client.query(
                 f"SELECT {keys}, count() AS anomaly_count, min(first_detected_at) AS detection_date, "
                 "max(updated_at) AS last_update, max(risk_score) AS risk_score, count() OVER () AS total "
-                f"FROM anomaly_list WHERE {where} AND {_LIVE} GROUP BY {keys} ORDER BY {order}, {keys} "
-                "LIMIT {limit:UInt32} OFFSET {offset:UInt64}",
+                f"FROM {source} GROUP BY {keys} ORDER BY {order}, {keys} LIMIT {{limit:UInt32}} OFFSET {{offset:UInt64}}",
                 parameters=params,
             ).named_results()
         )
         if not rows:
-            total = scalar(
-                self._client, f"SELECT uniqExact({keys}) FROM anomaly_list WHERE {where} AND {_LIVE}", params
-            )
-            return [], total
+            return [], scalar(self._client, f"SELECT uniqExact({keys}) FROM {source}", params)
         # the categories of the page's groups only (collecting them for every group costs more than the rest)
         page = [tuple(row[k] for k in group) for row in rows]
         picked = (
@@ -333,12 +380,10 @@ class ClickHouseTriageStore:
             if len(group) == 1
             else f"({keys}) IN {{page:Array(Tuple({', '.join('String' for _ in group)}))}}"
         )
-        versions = ", ".join(dict.fromkeys([*group, "session_id", "category", "updated_at", "inference_id"]))
         categories = {
             tuple(row[:-1]): row[-1]
             for row in self._client.query(
-                f"SELECT {keys}, groupArray(category) FROM (SELECT {versions} FROM anomaly_list "
-                f"WHERE {where} AND {picked} GROUP BY {versions} HAVING sum(sign) > 0) GROUP BY {keys}",
+                f"SELECT {keys}, groupArray(category) FROM {source} AND {picked} GROUP BY {keys}",
                 parameters={**params, "page": [p[0] for p in page] if len(group) == 1 else page},
             ).result_rows
         }

@@ -1,10 +1,10 @@
 -- The anomaly lists read `anomaly_list`: the current anomalies sorted by occurrence, so a page and its
 -- total read a few granules instead of deduplicating every version of a tenant's anomalies (argMax
 -- over `anomalies` took seconds with a million of them; bench/anomaly_lists.py). The triage worker
--- writes it before `anomalies`: a new current version is a row with sign = 1, and the version it
+-- writes it with `anomalies`: a new current version is a row with sign = 1, and the version it
 -- replaces or clears gets a copy with sign = -1. A merge drops a row and its copy together; until then
--- readers add up signs. Each version is written once: a replay finds it in `anomalies` already, and a
--- replayed insert that crashed before `anomalies` is dropped by insert deduplication.
+-- readers add up signs. Each write compares the session's rows here with `anomalies` and writes only
+-- the difference, so a replayed or interrupted write lists nothing twice (key_hash is no longer read).
 CREATE TABLE IF NOT EXISTS anomaly_list
 (
     tenant_id           String,

@@ -82,11 +82,8 @@ def _handle(store: ClickHouseTriageStore, record: AnalysisRecord, how: str) -> N
     state = TriageState(store.session_anomalies(record.tenant_id, record.session_id), {}, [])
     rows = triage(record, state).anomalies
     if how == "interrupted" and rows:
-        store._client.insert(  # noqa: SLF001 - the first of write_triage's inserts, then the crash
-            "anomaly_list",
-            store._list_changes(rows),  # noqa: SLF001
-            column_names=[*AnomalyRow.__dataclass_fields__, "sign"],
-        )
+        listed, _ = store._list_changes(rows, [])  # noqa: SLF001 - write_triage's first insert, then a crash
+        store._client.insert("anomaly_list", listed, column_names=[*AnomalyRow.__dataclass_fields__, "sign"])  # noqa: SLF001
     store.write_triage(rows, [], [], [])
     if how == "twice":
         _handle(store, record, "once")
@@ -126,7 +123,12 @@ def _pages(store: ClickHouseTriageStore, tenant: str, filters: AnomalyFilters, o
 def test_the_lists_show_the_newest_current_version_of_every_anomaly(runtime: Any, analyses: list[Any]) -> None:
     store = ClickHouseTriageStore(runtime.client)
     tenant = f"t-{uuid.uuid4().hex[:10]}"
+    # an issue starts covering three anomalies halfway (whether they exist yet or not)
+    covered = {("s0", "KWH_DECREASE"), ("s2", "DATA_GAP"), ("s3", "SOC_DROP")}
+    issue = Issue(tenant, "issue-1", "KWH_DECREASE", "CP-0", "1", "OPEN", "ops", T0, T0)
     for n, (session, minute, found, how) in enumerate(analyses):
+        if n == len(analyses) // 2:
+            store.write_triage([], [issue], [IssueLink(tenant, "issue-1", s, c, T0) for s, c in sorted(covered)], [])
         _handle(store, _record(tenant, n, session, minute, found), how)
     current = _current(store, tenant)
 
@@ -134,9 +136,6 @@ def test_the_lists_show_the_newest_current_version_of_every_anomaly(runtime: Any
         assert _pages(store, tenant, AnomalyFilters(), order) == _sorted(current, order)
     for filters, keep in FILTERS:
         assert _pages(store, tenant, filters, DEFAULT) == _sorted([r for r in current if keep(r)], DEFAULT)
-    covered = {("s0", "KWH_DECREASE"), ("s2", "DATA_GAP"), ("s3", "SOC_DROP")}
-    issue = Issue(tenant, "issue-1", "KWH_DECREASE", "CP-0", "1", "OPEN", "ops", T0, T0)
-    store.write_triage([], [issue], [IssueLink(tenant, "issue-1", s, c, T0) for s, c in sorted(covered)], [])
     by_issue = [r for r in current if (r.session_id, r.category) in covered]
     assert _pages(store, tenant, AnomalyFilters(issue_status="OPEN"), DEFAULT) == _sorted(by_issue, DEFAULT)
     assert _pages(store, tenant, AnomalyFilters(assigned_to="nobody"), DEFAULT) == []
@@ -181,3 +180,18 @@ def test_a_page_crowded_by_replaced_versions_reads_further(runtime: Any) -> None
             assert total == 2 and [r.period_start for r in rows] == [T0 + timedelta(minutes=11 - 11 * offset)]
     finally:
         runtime.client.command("SYSTEM START MERGES anomaly_list")
+
+
+def test_the_next_write_of_a_session_mends_what_an_interrupted_one_left(runtime: Any) -> None:
+    store = ClickHouseTriageStore(runtime.client)
+    tenant = f"t-{uuid.uuid4().hex[:10]}"
+    columns = [*AnomalyRow.__dataclass_fields__, "sign"]
+    _handle(store, _record(tenant, 1, 0, 10, {"KWH_DECREASE": (1, 5), "DATA_GAP": (2, 6)}), "once")
+    # analysis 2 reached the list but not `anomalies`, and is never handled again
+    record = _record(tenant, 2, 0, 20, {"KWH_DECREASE": (3, 7)})
+    rows = triage(record, TriageState(store.session_anomalies(tenant, "s0"), {}, [])).anomalies
+    store._client.insert("anomaly_list", store._list_changes(rows, [])[0], column_names=columns)  # noqa: SLF001
+    assert store.list_anomalies(tenant, AnomalyFilters(), DEFAULT, 0, 20)[1] == 1
+    _handle(store, _record(tenant, 3, 0, 30, {"DATA_GAP": (4, 8), "SOC_DROP": (5, 9)}), "once")
+    rows, total = store.list_anomalies(tenant, AnomalyFilters(), DEFAULT, 0, 20)
+    assert total == 2 and {(r.category, r.inference_id) for r in rows} == {("DATA_GAP", "i3"), ("SOC_DROP", "i3")}
