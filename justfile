@@ -11,6 +11,26 @@ default:
 setup:
     uv sync --frozen --python 3.11 --quiet
     @test -d infra/kafka/target/kafka-libs || mvn -q -B -f infra/kafka/pom.xml package
+    @just chromium
+
+# Debian's Chromium, which the dashboard's browser tests (tests/browser) drive, when it is missing
+[group('setup')]
+chromium:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || [ -n "${EVWATCH_CHROMIUM:-}" ] && exit 0
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "Chromium is missing and there is no apt-get: install it (or set EVWATCH_CHROMIUM); the browser tests skip without it" >&2
+        exit 0
+    fi
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null 2>&1 || { echo "Chromium is missing: run 'apt-get install chromium' as root" >&2; exit 0; }
+        sudo="sudo"
+    fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    echo "installed $(chromium --version)"
 
 # Run the whole stack on the embedded default: Kafka, tritonserver, API + dataflow, chDB under ./var
 [group('run')]

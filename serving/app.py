@@ -32,6 +32,7 @@ from serving.sessions.controller import SessionController
 from serving.stations.controller import StationController
 from serving.statistics.controller import StatisticsController
 from serving.tenants.controller import TenantController
+from serving.ui.routes import ui_routes
 from serving.webhooks.controller import WebhookController
 
 V1_CONTROLLERS = [
@@ -69,7 +70,7 @@ def _lifespan(
 
 
 def build_app(open_services: OpenServices, api: ApiSettings, bounds: Bounds) -> Litestar:
-    """The `/v1` API, `/health`, `/ready`, `/metrics` and the OpenAPI document at `/schema`."""
+    """The `/v1` API, `/health`, `/ready`, `/metrics`, the OpenAPI document at `/schema` and the dashboard at `/ui`."""
     slot = ServiceSlot()
     limiter = RateLimiter(api.rate_per_s, api.rate_burst)
     v1 = Router(
@@ -83,7 +84,7 @@ def build_app(open_services: OpenServices, api: ApiSettings, bounds: Bounds) -> 
         },
     )
     return Litestar(
-        route_handlers=[health, ready, metrics, v1],
+        route_handlers=[health, ready, metrics, v1, *ui_routes()],
         dependencies=slot.providers(),
         lifespan=[_lifespan(open_services, slot)],
         exception_handlers=EXCEPTION_HANDLERS,
