@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from anyio import to_thread
 from cachetools import TTLCache
@@ -37,6 +37,7 @@ log = logging.getLogger("evwatch.auth")
 
 # Revocation and expiry take effect within this many seconds on every worker.
 _CACHE_TTL_S = 1.0
+_ABSENT = object()
 _CACHE_SIZE = 20_000
 _UNAUTHORIZED = "Missing or invalid bearer token."
 _PRINCIPAL = "evwatch_principal"
@@ -76,8 +77,11 @@ class KeyCache:
     def lookup(self, key_hash: str) -> ApiKeyRecord | None:
         """The stored key for this hash, or None (both cached briefly)."""
         with self._lock:
-            if key_hash in self._entries:
-                return self._entries[key_hash]
+            # One read: the TTL clock moves between a membership test and a read, so an entry may
+            # expire between the two.
+            cached = self._entries.get(key_hash, _ABSENT)
+        if cached is not _ABSENT:
+            return cast("ApiKeyRecord | None", cached)
         record = self._find(key_hash)
         with self._lock:
             self._entries[key_hash] = record

@@ -30,6 +30,21 @@ def test_hits_and_misses_are_cached_until_they_expire() -> None:
     assert asked[-1] == "known"
 
 
+def test_an_entry_expiring_during_the_lookup_is_looked_up_again() -> None:
+    # The clock moves between any two readings: an entry alive when its presence is checked may be
+    # gone when it is read. That must be a miss, never a KeyError (a 500 for the request).
+    ticks = iter(i * 0.6 for i in range(1000))
+    found: list[str] = []
+
+    def find(key_hash: str) -> None:
+        found.append(key_hash)
+
+    keys = KeyCache(find, clock=lambda: next(ticks))
+    for _ in range(20):
+        assert keys.lookup("h") is None
+    assert found
+
+
 def test_a_hundred_thousand_random_tokens_leave_memory_flat() -> None:
     keys = KeyCache(lambda _: None)
     # only the cache's own allocations count: the session's services run threads of their own
