@@ -6,11 +6,13 @@ export TZ := "UTC"
 default:
     @just --list
 
-# Install pinned Python dependencies (uv.lock) and resolve the Kafka broker jars from Maven Central
+# Install pinned Python dependencies (uv.lock) and resolve the Kafka broker jars and the JDBC check's driver
+# (tests/jdbc) from Maven Central
 [group('setup')]
 setup:
     uv sync --frozen --python 3.11 --quiet
     @test -d infra/kafka/target/kafka-libs || mvn -q -B -f infra/kafka/pom.xml package
+    @test -d tests/jdbc/target/jdbc-libs || mvn -q -B -f tests/jdbc/pom.xml package
     @just chromium
 
 # Debian's Chromium, which the dashboard's browser tests (tests/browser) drive, when it is missing

@@ -27,6 +27,7 @@ from evwatch.storage.explanations import ClickHouseExplanationStore
 from evwatch.storage.members import ClickHouseMemberStore
 from evwatch.storage.migrations import migrate
 from evwatch.storage.organizations import ClickHouseOrganizationStore
+from evwatch.storage.readonly_sql import ReadOnlyEngine
 from evwatch.storage.sessions import ClickHouseSessionStore
 from evwatch.storage.stations import ClickHouseStationStore
 from evwatch.storage.statistics import ClickHouseStatisticsFacts
@@ -56,6 +57,8 @@ from serving.members.directory import MemberDirectory
 from serving.members.service import MemberService
 from serving.organization.service import OrganizationService
 from serving.sessions.service import SessionService
+from serving.sql_http.gateway import SqlGateway
+from serving.sql_http.server import SqlHttpServer
 from serving.stations.service import StationService
 from serving.statistics.service import StatisticsService
 from serving.tenants.service import TenantService
@@ -180,6 +183,36 @@ def pipeline_thread(settings: Settings, csar2: TritonModel) -> PipelineThread:
     )
 
 
+def sql_http_server(settings: Settings, client: Client, key_usage: KeyUsage) -> SqlHttpServer | None:
+    """The read-only SQL endpoint over this process's chDB (docs/sql.md): off when configured off, and
+    with a ClickHouse server, which analysts query directly."""
+    config = settings.sql_http
+    if not config.address or not settings.clickhouse_dsn.startswith("chdb://"):
+        return None
+    engine = ReadOnlyEngine(settings.clickhouse_dsn)
+    # API keys only: the endpoint's password is a key (member tokens expire too soon for SQL clients' configs)
+    authenticator = Authenticator(KeyCache(ClickHouseTenantStore(client).find_api_key), key_usage)
+    gateway = SqlGateway(engine, authenticator.authenticate, config, settings.clickhouse.database)
+    timezone = str(client.command("SELECT timezone()"))
+    try:
+        server = SqlHttpServer(
+            gateway,
+            config.host,
+            config.port,
+            version=engine.version(),
+            timezone=timezone,
+            max_body=config.max_query_bytes,
+        )
+    except OSError as exc:
+        # the API and the dataflow matter more than the analysts' port: say so loudly, serve the rest
+        log.error(
+            "SQL endpoint not started: cannot listen on %s (%s); set EVWATCH_SQL_HTTP_ADDRESS", config.address, exc
+        )
+        return None
+    server.start()
+    return server
+
+
 @dataclass
 class Runtime:
     """Everything one evwatch process holds open."""
@@ -192,6 +225,8 @@ class Runtime:
     workers: list[WorkerThread] = field(default_factory=list)
     # the LLM that writes explanations and answers, when one is configured
     chat: OpenAIChat | None = None
+    # the read-only SQL endpoint of the embedded mode
+    sql_http: SqlHttpServer | None = None
 
     @classmethod
     def open(cls, settings: Settings, *, start_pipeline: bool | None = None) -> Runtime:
@@ -212,6 +247,7 @@ class Runtime:
             for worker in runtime.workers:
                 worker.start()
         runtime.workers.append(usage)
+        runtime.sql_http = sql_http_server(settings, client, key_usage)
         return runtime
 
     def api_services(self) -> ApiServices:
@@ -258,6 +294,8 @@ class Runtime:
                 "restarts": self.pipeline.restarts,
                 "lastError": None if error is None else f"{type(error).__name__}: {error}"[:500],
             }
+        if self.sql_http is not None:
+            checks["sql-http"] = self.sql_http.alive
         for worker in self.workers:
             checks[worker.name] = worker.alive
             if worker.error is not None:
@@ -266,6 +304,8 @@ class Runtime:
 
     def close(self) -> None:
         """Stop the workers and the dataflow, close the store."""
+        if self.sql_http is not None:
+            self.sql_http.close()
         for worker in self.workers:
             worker.stop()
         if self.pipeline is not None:

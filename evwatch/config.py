@@ -189,6 +189,35 @@ class WebhookSettings(msgspec.Struct, frozen=True, kw_only=True):
     consumer_group: str = "evwatch-webhooks"
 
 
+class SqlHttpSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """The read-only SQL endpoint of the embedded mode (ClickHouse's HTTP interface, docs/sql.md)."""
+
+    # host:port, or "" for off; a ClickHouse server (an http(s) DSN) serves analysts itself, so it is off there.
+    address: str = "127.0.0.1:8123"
+    # Server-side limits of every query (ClickHouse settings; the readonly caller cannot change them).
+    max_execution_time_s: float = 30.0
+    max_memory_bytes: int = 1024 * 1024 * 1024
+    max_result_rows: int = 1_000_000
+    max_result_bytes: int = 256 * 1024 * 1024
+    max_threads: int = 2
+    # Queries running at once; more wait up to queue_timeout_s, then are refused, so analysts cannot
+    # starve the dataflow and the API of the cores they share.
+    max_concurrent_queries: int = 4
+    queue_timeout_s: float = 10.0
+    # A query text (URL parameter and body together) larger than this is refused.
+    max_query_bytes: int = 1024 * 1024
+
+    @property
+    def host(self) -> str:
+        """The address to listen on."""
+        return self.address.rsplit(":", 1)[0]
+
+    @property
+    def port(self) -> int:
+        """The port to listen on (0: any free one)."""
+        return int(self.address.rsplit(":", 1)[1])
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Everything evwatch needs to run, with the embedded defaults."""
 
@@ -202,6 +231,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     bounds: Bounds = Bounds()
     llm: LlmSettings = LlmSettings()
     webhooks: WebhookSettings = WebhookSettings()
+    sql_http: SqlHttpSettings = SqlHttpSettings()
 
     @property
     def clickhouse_dsn(self) -> str:
@@ -246,6 +276,17 @@ def _flag(value: str) -> bool:
 
 def _list(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _address(value: str) -> str:
+    """host:port, or "" for off."""
+    if value.strip().lower() in {"", "off", "false", "0", "no"}:
+        return ""
+    host, sep, port = value.strip().rpartition(":")
+    if not sep or not host or not port.isdigit():
+        msg = f"expected host:port or off, got {value!r}"
+        raise ValueError(msg)
+    return value.strip()
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -336,6 +377,17 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             disable_after=int(get("WEBHOOKS_DISABLE_AFTER", str(d.webhooks.disable_after))),
             poll_interval_s=float(get("WEBHOOKS_POLL_INTERVAL_S", str(d.webhooks.poll_interval_s))),
             consumer_group=get("WEBHOOKS_CONSUMER_GROUP", d.webhooks.consumer_group),
+        ),
+        sql_http=SqlHttpSettings(
+            address=_address(get("SQL_HTTP_ADDRESS", d.sql_http.address)),
+            max_execution_time_s=float(get("SQL_HTTP_MAX_EXECUTION_TIME_S", str(d.sql_http.max_execution_time_s))),
+            max_memory_bytes=int(get("SQL_HTTP_MAX_MEMORY_BYTES", str(d.sql_http.max_memory_bytes))),
+            max_result_rows=int(get("SQL_HTTP_MAX_RESULT_ROWS", str(d.sql_http.max_result_rows))),
+            max_result_bytes=int(get("SQL_HTTP_MAX_RESULT_BYTES", str(d.sql_http.max_result_bytes))),
+            max_threads=int(get("SQL_HTTP_MAX_THREADS", str(d.sql_http.max_threads))),
+            max_concurrent_queries=int(get("SQL_HTTP_MAX_CONCURRENT_QUERIES", str(d.sql_http.max_concurrent_queries))),
+            queue_timeout_s=float(get("SQL_HTTP_QUEUE_TIMEOUT_S", str(d.sql_http.queue_timeout_s))),
+            max_query_bytes=int(get("SQL_HTTP_MAX_QUERY_BYTES", str(d.sql_http.max_query_bytes))),
         ),
         pipeline=PipelineSettings(
             enabled=_flag(get("PIPELINE_ENABLED", str(d.pipeline.enabled))),

@@ -28,6 +28,7 @@ from evwatch.config import (
     KafkaSettings,
     PipelineSettings,
     Settings,
+    SqlHttpSettings,
     TritonSettings,
     WebhookSettings,
 )
@@ -144,6 +145,8 @@ def settings(
             disable_after=4,
             poll_interval_s=0.1,
         ),
+        # the SQL endpoint on a port the OS picks (runtime.sql_http.address tells it)
+        sql_http=SqlHttpSettings(address="127.0.0.1:0"),
     )
 
 

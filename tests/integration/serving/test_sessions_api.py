@@ -277,6 +277,7 @@ def test_health_and_ready(api: Any) -> None:
         "webhook-fanout": True,
         "webhook-sender": True,
         "key-usage": True,
+        "sql-http": True,
     }
 
 
