@@ -41,7 +41,7 @@ def _descendants(pid: int) -> set[int]:
 
 
 def test_run_serves_the_api_and_the_stream_then_stops_cleanly(tmp_path: Path) -> None:
-    api_port, kafka_port = free_port(), free_port()
+    api_port, kafka_port, sql_port = free_port(), free_port(), free_port()
     env = {
         **os.environ,
         "EVWATCH_VAR_DIR": str(tmp_path / "var"),
@@ -51,6 +51,7 @@ def test_run_serves_the_api_and_the_stream_then_stops_cleanly(tmp_path: Path) ->
         "EVWATCH_TRITON_GRPC_PORT": str(free_port()),
         "EVWATCH_TRITON_HTTP_PORT": str(free_port()),
         "EVWATCH_PIPELINE_DEBOUNCE_S": "0.5",
+        "EVWATCH_SQL_HTTP_ADDRESS": f"127.0.0.1:{sql_port}",
     }
     with (tmp_path / "run.log").open("wb") as log:
         proc = subprocess.Popen(
@@ -97,6 +98,14 @@ def test_run_serves_the_api_and_the_stream_then_stops_cleanly(tmp_path: Path) ->
             return resp.json() if resp.status_code == 200 and "analyzedAt" in resp.json() else None
 
         assert wait_for(streamed, timeout_s=60)["sessionId"] == "e2e-kafka"
+        # while it runs, an analyst reads the same store over SQL with the key (docs/sql.md)
+        sql = httpx.post(
+            f"http://127.0.0.1:{sql_port}/?database=evwatch",
+            content=b"SELECT session_id FROM sessions ORDER BY session_id",
+            auth=("analyst", key),
+            timeout=30,
+        )
+        assert sql.status_code == 200 and sql.text.split() == ["e2e-api", "e2e-kafka"], sql.text
         children = _descendants(proc.pid)
         assert len(children) >= 3  # broker JVM, tritonserver, granian (+ its worker)
     finally:
