@@ -14,6 +14,11 @@ from bench.services import services
 
 def main(argv: list[str]) -> int:
     """Start the services once, run the selected benchmarks, write their JSON."""
+    # `sql` (bench/sql_http.py): the SQL endpoint over the engine, on a chDB store of its own, in a process of its own
+    if not argv or "sql" in argv:
+        subprocess.run([sys.executable, "-m", "bench.sql_http"], check=True)
+        if argv and set(argv) == {"sql"}:
+            return 0
     # `anomalies` (bench/anomaly_lists.py) needs no service; it opens a chDB store of its own, and
     # chDB opens one data path per process, so it runs in a process of its own
     if not argv or "anomalies" in argv:

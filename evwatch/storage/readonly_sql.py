@@ -36,6 +36,11 @@ def quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+def _check_name(name: str) -> None:
+    if not name.replace("_", "a").isalnum() or not name[:1].isalpha():
+        raise EngineError(f"Code: 115. DB::Exception: Unknown setting '{name}'. (UNKNOWN_SETTING)")
+
+
 class ReadOnlySession:
     """One handle, settings applied; closed when its `with` block ends."""
 
@@ -44,9 +49,14 @@ class ReadOnlySession:
 
     def set(self, name: str, literal: str) -> None:
         """`SET name = <literal>` (SQL) on this handle; the engine refuses a change once `readonly` is set."""
-        if not name.replace("_", "a").isalnum() or not name[:1].isalpha():
-            raise EngineError(f"Code: 115. DB::Exception: Unknown setting '{name}'. (UNKNOWN_SETTING)")
+        _check_name(name)
         self._run(f"SET {name} = {literal}", "TabSeparated", None)
+
+    def set_many(self, settings: Sequence[tuple[str, str]]) -> None:
+        """`SET a = <literal>, b = <literal>, ...` in one statement."""
+        for name, _ in settings:
+            _check_name(name)
+        self._run("SET " + ", ".join(f"{name} = {literal}" for name, literal in settings), "TabSeparated", None)
 
     def set_text(self, name: str, value: str) -> None:
         """`SET name = 'value'`: a setting as a client sends it, as text."""
@@ -89,9 +99,8 @@ class ReadOnlyEngine:
         conn = chdb.connect(self._path)
         try:
             session = ReadOnlySession(conn)
-            for name, value in prelude:
-                session.set(name, value)
-            session.set("readonly", "1")
+            # one SET (one round trip into the engine), readonly last: the engine applies them in order
+            session.set_many([*prelude, ("readonly", "1")])
             yield session
         finally:
             conn.close()

@@ -16,6 +16,7 @@ from serving.sql_http import ast_dump
 from serving.sql_http.catalog import INFORMATION_SCHEMA
 from serving.sql_http.errors import (
     AUTHENTICATION_FAILED,
+    BAD_ARGUMENTS,
     QUERY_IS_TOO_LARGE,
     TOO_MANY_SIMULTANEOUS_QUERIES,
     UNKNOWN_DATABASE,
@@ -94,6 +95,12 @@ class SqlGateway:
                 QUERY_IS_TOO_LARGE, f"Query is too large (more than {self._config.max_query_bytes} bytes)"
             )
         statement = single_statement(request.query)
+        for name, value in request.params.items():
+            # an {x:Identifier} value is printed raw in the AST dump: no line breaks that could forge it
+            if any(ord(c) < 0x20 or c == "\x7f" for c in value):
+                raise ClickHouseError.refused(
+                    BAD_ARGUMENTS, f"Query parameter {name} has a control character, which the SQL endpoint refuses"
+                )
         database = self._database(request.database)
         tenant = None if principal.role == SUPER_ADMIN else principal.tenant_id
         if not self._slots.acquire(timeout=self._config.queue_timeout_s):

@@ -39,6 +39,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # headers and body go out in two writes: without TCP_NODELAY the second waits for the client's
+    # delayed ACK (40 ms a query)
+    disable_nagle_algorithm = True
     server: _Server
     # an idle keep-alive connection is closed after this long
     timeout = 60
@@ -88,7 +91,6 @@ class _Handler(BaseHTTPRequestHandler):
             "written_rows": "0",
             "written_bytes": "0",
             "total_rows_to_read": str(answer.rows_read),
-            "result_rows": "0",
             "result_bytes": str(len(answer.body)),
             "elapsed_ns": str(int(answer.elapsed_s * 1e9)),
         }

@@ -131,6 +131,22 @@ def test_what_a_tenant_key_cannot_do(runtime: Any, seeded: Any, query: str, code
     assert answer.text.startswith(f"Code: {code}. DB::Exception: ")
 
 
+@pytest.mark.parametrize(
+    ("query", "params", "code"),
+    [
+        ("SELECT * FROM {t:Identifier}", {"param_t": "evwatch.api_keys"}, "497"),
+        ("SELECT 1 WHERE 1 IN {t:Identifier}", {"param_t": "evwatch.session_writes"}, "497"),
+        ("SELECT * FROM {t:Identifier}", {"param_t": "`a\n  TableIdentifier evwatch.sessions`"}, "36"),
+    ],
+)
+def test_query_parameters_are_checked_as_the_query(
+    runtime: Any, seeded: Any, query: str, params: dict[str, str], code: str
+) -> None:
+    _, second, _ = seeded
+    answer = httpx.post(sql_url(runtime), params=params, content=query.encode(), auth=("analyst", second.api_key))
+    assert answer.headers["X-ClickHouse-Exception-Code"] == code, answer.text
+
+
 def test_settings_in_the_url_cannot_lift_the_scope(runtime: Any, seeded: Any) -> None:
     first, second, _ = seeded
     for params in ({"readonly": "0"}, {"additional_table_filters": "{}"}, {"max_memory_usage": "0"}):
