@@ -29,7 +29,9 @@ PROJECT = Path(__file__).resolve().parents[4] / "tests" / "jdbc"
 def classpath() -> str:
     """The check's classes and the driver's jars; `just setup` resolves them, else this does once."""
     libs = PROJECT / "target" / "jdbc-libs"
-    if not (libs.is_dir() and (PROJECT / "target" / "classes").is_dir()):
+    built = PROJECT / "target" / "classes" / "dev" / "evwatch" / "jdbc" / "RunQueries.class"
+    sources = [PROJECT / "pom.xml", *PROJECT.glob("src/**/*.java")]
+    if not (libs.is_dir() and built.exists()) or max(p.stat().st_mtime for p in sources) > built.stat().st_mtime:
         subprocess.run(["mvn", "-q", "-B", "-f", str(PROJECT / "pom.xml"), "package"], check=True, timeout=900)
     return f"{PROJECT / 'target' / 'classes'}:{libs}/*"
 
@@ -80,3 +82,10 @@ def test_a_tenant_key_reads_only_its_tenant_through_jdbc(classpath: str, runtime
         assert not {row[0] for row in answer["rows"]} & set(ids)
     (everyone,) = jdbc(classpath, runtime, boss.api_key, leak)
     assert int(everyone["rows"][0][0]) > 0
+
+
+def test_the_driver_browses_tables_and_columns_as_dbeaver_does(classpath: str, runtime: Any, seeded: Any) -> None:
+    _, second, _ = seeded
+    tables, columns = jdbc(classpath, runtime, second.api_key, "@tables", "@columns:session_current_analyses")
+    assert {"sessions", "anomaly_list", "meter_values"} <= {row[2] for row in tables["rows"]}
+    assert {"session_id", "anomaly_score", "is_anomaly"} <= {row[3] for row in columns["rows"]}

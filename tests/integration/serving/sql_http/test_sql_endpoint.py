@@ -203,6 +203,10 @@ def test_the_http_interface_as_clients_use_it(runtime: Any, seeded: Any) -> None
     assert gz.headers["Content-Encoding"] == "gzip" and gz.text == "1\n"
     compressed = sql_client(runtime, tenant.api_key, compress="gzip")
     assert compressed.query("SELECT count() FROM sessions").result_rows == [(3,)]
+    client = sql_client(runtime, tenant.api_key)
+    frame = client.query_df("SELECT session_id FROM sessions ORDER BY session_id")
+    assert list(frame["session_id"]) == sorted(ids)
+    assert client.query_arrow("SELECT session_id FROM sessions").num_rows == 3
 
 
 def test_limits_hold_and_busy_slots_refuse(runtime: Any, seeded: Any) -> None:

@@ -11,7 +11,8 @@ import java.util.Properties;
 /**
  * Runs each query given after the URL, user and password through the ClickHouse JDBC driver and prints one
  * JSON line per query: {"columns": [...], "rows": [[...], ...]} with every value as the driver's getString,
- * or {"error": "..."} when the driver throws.
+ * or {"error": "..."} when the driver throws. "@tables" and "@columns:TABLE" ask the driver's
+ * DatabaseMetaData instead, as DBeaver's navigator does.
  */
 public final class RunQueries {
     private RunQueries() {}
@@ -28,8 +29,24 @@ public final class RunQueries {
     }
 
     private static String run(Connection connection, String sql) {
+        try {
+            if (sql.equals("@tables")) {
+                return json(connection.getMetaData().getTables(null, "evwatch", "%", null));
+            }
+            if (sql.startsWith("@columns:")) {
+                return json(connection.getMetaData().getColumns(null, "evwatch", sql.substring(9), "%"));
+            }
+            try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+                return json(rows);
+            }
+        } catch (SQLException e) {
+            return "{\"error\": " + quote(String.valueOf(e.getMessage())) + "}";
+        }
+    }
+
+    private static String json(ResultSet rows) throws SQLException {
         StringBuilder out = new StringBuilder();
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (rows) {
             ResultSetMetaData meta = rows.getMetaData();
             out.append("{\"columns\": [");
             for (int c = 1; c <= meta.getColumnCount(); c++) {
@@ -46,8 +63,6 @@ public final class RunQueries {
                 out.append("]");
             }
             return out.append("]}").toString();
-        } catch (SQLException e) {
-            return "{\"error\": " + quote(String.valueOf(e.getMessage())) + "}";
         }
     }
 
