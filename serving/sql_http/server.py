@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import logging
@@ -10,6 +11,7 @@ import threading
 import uuid
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from serving.sql_http import native_compression
@@ -20,6 +22,11 @@ from serving.sql_http.protocol import content_type, sql_request, wants_compressi
 log = logging.getLogger("evwatch.sql_http")
 
 _OK = b"Ok.\n"
+_BUSY = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=UTF-8\r\nConnection: close\r\n"
+    b"X-ClickHouse-Exception-Code: 202\r\nContent-Length: 80\r\n\r\n"
+    b"Code: 202. DB::Exception: Too many connections. (TOO_MANY_SIMULTANEOUS_QUERIES)\n"
+)
 _HEALTH_PATHS = frozenset({"/ping", "/replicas_status"})
 
 
@@ -29,6 +36,22 @@ class _Server(ThreadingHTTPServer):
     version: str
     timezone: str
     max_body: int
+    # open connections, each on a thread of its own; one past the bound is answered 503 and closed
+    connections: threading.BoundedSemaphore
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.connections.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(_BUSY)
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.connections.release()
 
     def handle_error(self, request: object, client_address: object) -> None:
         # a client that hangs up is not the server's error; anything else is logged, not printed
@@ -44,7 +67,7 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: _Server
     # an idle keep-alive connection is closed after this long
-    timeout = 60
+    timeout = 30
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self._handle(b"")
@@ -176,13 +199,22 @@ class SqlHttpServer:
     """Listens on `host:port` (0: a free port) until closed, a thread per connection."""
 
     def __init__(
-        self, gateway: SqlGateway, host: str, port: int, *, version: str, timezone: str, max_body: int
+        self,
+        gateway: SqlGateway,
+        host: str,
+        port: int,
+        *,
+        version: str,
+        timezone: str,
+        max_body: int,
+        max_connections: int = 64,
     ) -> None:
         self._server = _Server((host, port), _Handler)
         self._server.gateway = gateway
         self._server.version = version
         self._server.timezone = timezone
         self._server.max_body = max_body
+        self._server.connections = threading.BoundedSemaphore(max_connections)
         self._thread = threading.Thread(target=self._server.serve_forever, name="sql-http", daemon=True)
 
     @property
